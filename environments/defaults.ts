@@ -1,0 +1,64 @@
+/**
+ * Values shared by every environment: the data model's Helm values (spec section 3), as
+ * corrected in DESIGN.md, plus the project-wide settings. Environments spread these and
+ * override fields; this file is data, not an environment (the loader skips it).
+ */
+import type { EnvironmentData } from "../generate/environment.ts";
+
+/** Project-wide settings, each used everywhere it is needed. Change them on a fork. */
+export const project = {
+  /** This repository, as Argo CD clones it. */
+  repoURL: "https://github.com/todo-gitops/todo-gitops.git",
+  /** Namespace Argo CD runs in. */
+  argocdNamespace: "argocd",
+  /** The app version in `app.kubernetes.io/version` (data model section 1). */
+  appVersion: "1.0.0",
+} as const;
+
+const probeTimings = {
+  liveness: { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+  readiness: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  // Up to 2 minutes to start before liveness may restart the container.
+  startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
+};
+
+export const defaults = {
+  namespace: "todo",
+  allowMutableImageTags: false,
+  config: { logLevel: "INFO", environment: "development", apiVersion: "v1" },
+  backend: {
+    replicas: 2,
+    resources: {
+      requests: { cpu: "200m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    },
+    pullPolicy: "IfNotPresent",
+    probes: {
+      // /livez answers without touching the database; /health is the readiness contract.
+      liveness: { path: "/livez", ...probeTimings.liveness },
+      readiness: { path: "/health", ...probeTimings.readiness },
+      startup: { path: "/livez", ...probeTimings.startup },
+    },
+  },
+  frontend: {
+    replicas: 2,
+    resources: {
+      requests: { cpu: "100m", memory: "128Mi" },
+      limits: { cpu: "250m", memory: "256Mi" },
+    },
+    pullPolicy: "IfNotPresent",
+    probes: {
+      // A light route outside /api: probing / would render the whole page every 5 seconds.
+      liveness: { path: "/healthz", ...probeTimings.liveness },
+      readiness: { path: "/healthz", ...probeTimings.readiness },
+      startup: { path: "/healthz", ...probeTimings.startup },
+    },
+  },
+  ingress: { className: "nginx", host: "todo.local", annotations: {} },
+  ingressControllerNamespace: "ingress-nginx",
+  argocd: {
+    server: "https://kubernetes.default.svc",
+    targetRevision: "main",
+    sync: "manual",
+  },
+} as const satisfies Omit<EnvironmentData, "name" | "secrets" | "database">;

@@ -1,0 +1,53 @@
+/**
+ * `npm run render` and `npm run check`. Parses arguments, then load -> render -> write (or
+ * compare). Exit codes: 0 done / no drift, 1 drift, 2 invalid input (nothing written).
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadEnvironments } from "./load.ts";
+import { renderAll } from "./render.ts";
+import { findDrift, writeOutput } from "./writer.ts";
+
+const FIX = "npm run render";
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { root: { type: "string", default: process.cwd() } },
+  });
+  const mode = positionals[0] ?? "render";
+  if (mode !== "render" && mode !== "check") {
+    process.stderr.write(`usage: cli.ts [render|check] [--root DIR]\n`);
+    return 2;
+  }
+  const root = values.root;
+  let files;
+  try {
+    files = renderAll(await loadEnvironments(join(root, "environments")));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  if (mode === "render") {
+    await writeOutput(root, files);
+    process.stdout.write(`rendered ${files.size} files into rendered/ and argocd/\n`);
+    return 0;
+  }
+  const drift = await findDrift(root, files);
+  if (drift.length === 0) {
+    process.stdout.write(`no drift: ${files.size} committed files equal the generator's output\n`);
+    return 0;
+  }
+  for (const d of drift) process.stdout.write(d.diff);
+  process.stdout.write(`\ndrift in ${drift.length} file(s):\n`);
+  for (const d of drift) process.stdout.write(`  ${d.change.padEnd(7)} ${d.path}\n`);
+  process.stdout.write(
+    `\nThe committed output differs from the generator. Fix: ${FIX}, then commit the result.\n`,
+  );
+  return 1;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

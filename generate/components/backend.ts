@@ -1,0 +1,84 @@
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import type { Environment } from "../environment.ts";
+import { imageReference } from "../environment.ts";
+import { labels, podLabels, selector } from "../labels.ts";
+import { APP_SECRET, APP_UID, backend as names, CONFIG_MAP, database, frontend } from "../names.ts";
+import {
+  appPolicy,
+  dnsEgress,
+  fromApp,
+  fromIngressController,
+  toApp,
+  toInternet,
+} from "../network.ts";
+import {
+  clusterService,
+  containerSecurityContext,
+  disruptionBudget,
+  hardenedPodSpec,
+  httpProbe,
+  scratchVolumes,
+  serviceAccount,
+} from "../workload.ts";
+
+const COMPONENT = "backend";
+
+/** The FastAPI backend (data model 2.4, 2.5): Deployment, Service, and what keeps them safe. */
+export function backend(env: Environment) {
+  const settings = env.backend;
+  const scratch = scratchVolumes({ tmp: "/tmp" });
+  const databaseEgress =
+    env.database.mode === "in-cluster"
+      ? toApp(database.name, database.port)
+      : toInternet(env.database.port);
+  return [
+    serviceAccount(env, names.name, COMPONENT),
+    new Deployment({
+      metadata: { name: names.name, namespace: env.namespace, labels: labels(COMPONENT) },
+      spec: {
+        replicas: settings.replicas,
+        selector: { matchLabels: selector(names.name) },
+        template: {
+          metadata: { labels: podLabels(names.name, COMPONENT) },
+          spec: hardenedPodSpec({
+            app: names.name,
+            uid: APP_UID,
+            volumes: scratch.volumes,
+            containers: [
+              {
+                name: COMPONENT,
+                image: imageReference(env.images.backend),
+                imagePullPolicy: settings.pullPolicy,
+                ports: [{ containerPort: names.port, name: "http", protocol: "TCP" }],
+                envFrom: [
+                  { configMapRef: { name: CONFIG_MAP } },
+                  { secretRef: { name: APP_SECRET } },
+                ],
+                resources: settings.resources,
+                startupProbe: httpProbe(settings.probes.startup, names.port),
+                livenessProbe: httpProbe(settings.probes.liveness, names.port),
+                readinessProbe: httpProbe(settings.probes.readiness, names.port),
+                securityContext: containerSecurityContext,
+                volumeMounts: scratch.volumeMounts,
+              },
+            ],
+          }),
+        },
+      },
+    }),
+    clusterService(env, {
+      name: names.service,
+      app: names.name,
+      component: COMPONENT,
+      port: names.port,
+    }),
+    disruptionBudget(env, names.name, COMPONENT),
+    appPolicy(env, {
+      app: names.name,
+      component: COMPONENT,
+      ingress: [fromIngressController(env, names.port), fromApp(frontend.name, names.port)],
+      // HTTPS out for the OpenAI API.
+      egress: [dnsEgress, databaseEgress, toInternet(443)],
+    }),
+  ];
+}

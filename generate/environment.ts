@@ -1,0 +1,352 @@
+/**
+ * The typed shape of an environment, and its run-time validation.
+ *
+ * `environments/<name>.ts` files export one object that `satisfies EnvironmentData`; image
+ * references come separately from `environments/images.json`. The schema below is the single
+ * source of both the TypeScript type and the run-time rules, so the two cannot drift apart.
+ * Defaults (`@default`) are the data model's Helm values (spec section 3) as corrected in
+ * DESIGN.md; `environments/defaults.ts` holds them as values.
+ */
+import { z } from "zod";
+import { parseQuantity } from "./quantity.ts";
+
+/** RFC 1123 label: lower-case alphanumerics and `-`, starting and ending alphanumeric, <= 63. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** RFC 1123 subdomain: dot-separated labels, <= 253 characters. */
+export const DNS1123_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A host name an Ingress accepts: a DNS subdomain with at least two labels, or `*.` wildcard. */
+const INGRESS_HOST =
+  /^(\*\.)?(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
+
+const dnsLabel = z
+  .string()
+  .regex(DNS1123_LABEL, "must be a DNS-1123 label (lower-case a-z, 0-9 and '-', at most 63)");
+
+const quantity = (unit: "cpu" | "memory") =>
+  z.string().refine((value) => parseQuantity(value) !== undefined, {
+    message:
+      unit === "cpu"
+        ? "must be a Kubernetes quantity such as 200m or 1"
+        : "must be a Kubernetes quantity such as 256Mi or 1Gi",
+  });
+
+const replicas = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must not be negative")
+  .max(100, "must be at most 100");
+
+const seconds = (min: number) =>
+  z.number().int("must be a whole number of seconds").min(min, `must be at least ${min}`);
+
+const resources = z.strictObject({
+  /** What the scheduler reserves for each pod. */
+  requests: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }),
+  /** The most each pod may use: CPU above it is throttled, memory above it is OOM-killed. */
+  limits: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }),
+});
+
+const probe = z.strictObject({
+  /** HTTP path the kubelet requests; 2xx or 3xx means success. */
+  path: z.string().startsWith("/", "must start with '/'"),
+  /** Seconds after the container starts before the first probe. */
+  initialDelaySeconds: seconds(0),
+  /** Seconds between probes. */
+  periodSeconds: seconds(1),
+  /** Seconds the kubelet waits for an answer. */
+  timeoutSeconds: seconds(1),
+  /** Consecutive failures before the probe counts as failed. */
+  failureThreshold: seconds(1),
+});
+
+const workload = z.strictObject({
+  /**
+   * Pod replicas.
+   * @default 2
+   */
+  replicas,
+  /**
+   * Per-pod resources.
+   * @default backend: requests 200m/256Mi, limits 500m/512Mi; frontend: requests 100m/128Mi, limits 250m/256Mi
+   */
+  resources,
+  /**
+   * Image pull policy.
+   * @default "IfNotPresent"
+   */
+  pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]),
+  probes: z.strictObject({
+    /**
+     * Restarts a stuck container. Must not depend on the database (DESIGN.md).
+     * @default backend /livez 15/10/5/3; frontend /healthz 15/10/5/3
+     */
+    liveness: probe,
+    /**
+     * Takes the pod out of its Service while it cannot serve.
+     * @default backend /health 5/5/3/3; frontend /healthz 5/5/3/3
+     */
+    readiness: probe,
+    /** Holds the other probes off until the app has started. @default path of liveness, 0/5/3/24 */
+    startup: probe,
+  }),
+});
+
+const imageRef = z.strictObject({
+  /** Registry and repository, e.g. `ghcr.io/acme/todo-backend`. */
+  repository: z
+    .string()
+    .regex(
+      /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+      "must be an image repository such as ghcr.io/acme/todo-backend",
+    ),
+  /** The tag people read; the digest (when set) is what the kubelet pulls. */
+  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a valid image tag"),
+  /** `sha256:` plus 64 hex digits: makes the reference immutable. */
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/, "must be sha256: followed by 64 lower-case hex digits")
+    .optional(),
+});
+export type ImageRef = z.infer<typeof imageRef>;
+
+/** The image references of one environment, as kept in `environments/images.json`. */
+export const environmentImagesSchema = z.strictObject({
+  backend: imageRef,
+  frontend: imageRef,
+  /** Only read when `database.mode` is `in-cluster`. */
+  database: imageRef.optional(),
+});
+export type EnvironmentImages = z.infer<typeof environmentImagesSchema>;
+
+/** `environments/images.json`: environment name to its images. CI is its only writer. */
+export const imagesFileSchema = z.record(z.string(), environmentImagesSchema);
+export type ImagesFile = z.infer<typeof imagesFileSchema>;
+
+const secretKey = z.string().min(1, "must not be empty");
+
+const secrets = z.discriminatedUnion("provider", [
+  z.strictObject({
+    /**
+     * `bootstrap`: `npm run bootstrap:secrets -- <env>` creates `todo-secrets` (and the dev
+     * database credentials) in the cluster from a git-ignored `.env.<env>` file.
+     */
+    provider: z.literal("bootstrap"),
+  }),
+  z.strictObject({
+    /** `external-secrets`: an ExternalSecret materialises `todo-secrets` from a secret store. */
+    provider: z.literal("external-secrets"),
+    /** The store the ExternalSecret reads from; it exists in the cluster already. */
+    store: z.strictObject({
+      kind: z.enum(["ClusterSecretStore", "SecretStore"]),
+      name: dnsLabel,
+    }),
+    /**
+     * How often the operator re-reads the store, as a Go duration.
+     * @default "1h"
+     */
+    refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/, "must be a duration such as 1h or 30m"),
+    /** Key in the store for each key of `todo-secrets`. */
+    remoteKeys: z.strictObject({
+      DATABASE_URL: secretKey,
+      JWT_SECRET: secretKey,
+      OPENAI_API_KEY: secretKey,
+    }),
+  }),
+]);
+
+const database = z.discriminatedUnion("mode", [
+  z.strictObject({
+    /** `in-cluster`: a small single-replica PostgreSQL for development. */
+    mode: z.literal("in-cluster"),
+    /** Size of its PersistentVolumeClaim. @default "1Gi" */
+    storage: quantity("memory"),
+    /** Storage class; omitted means the cluster's default. */
+    storageClassName: dnsLabel.optional(),
+    resources,
+  }),
+  z.strictObject({
+    /** `external`: `DATABASE_URL` points at a database outside the cluster (e.g. Neon). */
+    mode: z.literal("external"),
+    /** TCP port the backend may reach outside the cluster. @default 5432 */
+    port: z.number().int().min(1).max(65535),
+  }),
+]);
+
+const argocd = z.strictObject({
+  /** Argo CD destination server. @default "https://kubernetes.default.svc" (in-cluster) */
+  server: z
+    .string()
+    .regex(/^https:\/\/[a-z0-9.-]+(:[0-9]+)?(\/[^\s]*)?$/, "must be an https:// API server URL"),
+  /** Git revision the Application tracks. @default "main" */
+  targetRevision: z.string().min(1, "must not be empty"),
+  /**
+   * `automated`: Argo CD syncs every commit, pruning and self-healing.
+   * `manual`: a person reviews the diff and syncs in the Argo CD UI.
+   */
+  sync: z.enum(["automated", "manual"]),
+});
+
+export const environmentDataSchema = z
+  .strictObject({
+    /** Environment name: the file name, `rendered/<name>/`, Application `todo-<name>`. */
+    name: dnsLabel,
+    /** Namespace every object lives in. @default "todo" */
+    namespace: dnsLabel,
+    /**
+     * Allows mutable image references (a `latest` tag, no digest). Only for local clusters that
+     * build the images in place.
+     * @default false
+     */
+    allowMutableImageTags: z.boolean(),
+    /** Becomes ConfigMap `todo-config`. */
+    config: z.strictObject({
+      /** @default "INFO" */
+      logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]),
+      /** @default "development" */
+      environment: z.string().min(1, "must not be empty"),
+      /** @default "v1" */
+      apiVersion: z.string().min(1, "must not be empty"),
+    }),
+    backend: workload,
+    frontend: workload,
+    ingress: z.strictObject({
+      /** Ingress class. @default "nginx" */
+      className: dnsLabel,
+      /** Host the app is served on. @default "todo.local" */
+      host: z.string().regex(INGRESS_HOST, "must be a DNS host name such as todo.example.com"),
+      /** Extra annotations, e.g. for cert-manager. Never `rewrite-target` (DESIGN.md). @default {} */
+      annotations: z.record(z.string(), z.string()),
+      /** TLS certificate Secret, provided in the cluster (e.g. by cert-manager). @default none */
+      tls: z.strictObject({ secretName: dnsLabel }).optional(),
+    }),
+    secrets,
+    database,
+    /** Namespace of the ingress controller, allowed in by the NetworkPolicies. */
+    ingressControllerNamespace: dnsLabel,
+    argocd,
+  })
+  .superRefine((env, ctx) => {
+    for (const component of ["backend", "frontend"] as const) {
+      checkResources(env[component].resources, [component, "resources"], ctx);
+      const { liveness, readiness } = env[component].probes;
+      if (component === "backend" && liveness.path === readiness.path) {
+        ctx.addIssue({
+          code: "custom",
+          path: [component, "probes", "liveness", "path"],
+          message: `(${liveness.path}) must not be the readiness path: readiness checks the database, and a database outage must not restart every pod`,
+        });
+      }
+    }
+    if (env.database.mode === "in-cluster") {
+      checkResources(env.database.resources, ["database", "resources"], ctx);
+    }
+    const rewrite = Object.keys(env.ingress.annotations).find((key) =>
+      key.endsWith("/rewrite-target"),
+    );
+    if (rewrite !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingress", "annotations", rewrite],
+        message:
+          "must not be set: a rewrite sends /api/tasks to the backend as / (DESIGN.md); the backend serves /api itself",
+      });
+    }
+  });
+
+function checkResources(
+  res: z.infer<typeof resources>,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  for (const unit of ["cpu", "memory"] as const) {
+    const request = parseQuantity(res.requests[unit]);
+    const limit = parseQuantity(res.limits[unit]);
+    if (request !== undefined && limit !== undefined && request > limit) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "requests", unit],
+        message: `(${res.requests[unit]}) must not exceed resources.limits.${unit} (${res.limits[unit]})`,
+      });
+    }
+  }
+}
+
+/** What `environments/<name>.ts` exports. */
+export type EnvironmentData = z.infer<typeof environmentDataSchema>;
+
+/** An environment with its images: the input of every component. */
+export type Environment = EnvironmentData & { images: EnvironmentImages };
+
+/** A bad environment: names the environment, the field path and the rule. */
+export class EnvironmentError extends Error {
+  readonly problems: readonly string[];
+  constructor(environment: string, problems: readonly string[]) {
+    super(
+      `environment "${environment}" is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "EnvironmentError";
+    this.problems = problems;
+  }
+}
+
+function describeIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    return `${field || "(root)"}: ${issue.message}`;
+  });
+}
+
+/**
+ * Validates one environment's data and images and joins them. Throws EnvironmentError with
+ * every problem found, each as `<field path>: <rule>`.
+ */
+export function resolveEnvironment(fileName: string, data: unknown, images: unknown): Environment {
+  const parsed = environmentDataSchema.safeParse(data);
+  const problems = parsed.success ? [] : describeIssues("", parsed.error);
+  if (parsed.success && parsed.data.name !== fileName) {
+    problems.push(`name: (${parsed.data.name}) must equal the file name (${fileName})`);
+  }
+  const imageFile = imagesFileSchema.safeParse(images);
+  let envImages: EnvironmentImages | undefined;
+  if (!imageFile.success) {
+    problems.push(...describeIssues("images.json", imageFile.error));
+  } else if (imageFile.data[fileName] === undefined) {
+    problems.push(`images.json.${fileName}: missing: every environment needs its image references`);
+  } else {
+    envImages = imageFile.data[fileName];
+  }
+  if (parsed.success && envImages !== undefined) {
+    const env = parsed.data;
+    if (env.database.mode === "in-cluster" && envImages.database === undefined) {
+      problems.push(
+        `images.json.${fileName}.database: missing: database.mode is in-cluster and needs an image`,
+      );
+    }
+    if (!env.allowMutableImageTags) {
+      for (const [component, ref] of Object.entries(envImages)) {
+        if (ref === undefined) continue;
+        const field = `images.json.${fileName}.${component}`;
+        if (ref.tag === "latest") {
+          problems.push(
+            `${field}.tag: (latest) is mutable; allowMutableImageTags is false in this environment`,
+          );
+        }
+        if (ref.digest === undefined) {
+          problems.push(
+            `${field}.digest: missing: allowMutableImageTags is false, so images are pinned by digest`,
+          );
+        }
+      }
+    }
+  }
+  if (problems.length > 0 || !parsed.success || envImages === undefined) {
+    throw new EnvironmentError(fileName, problems);
+  }
+  return { ...parsed.data, images: envImages };
+}
+
+/** `repository:tag@digest`, or `repository:tag` when no digest is pinned. */
+export function imageReference(ref: ImageRef): string {
+  return `${ref.repository}:${ref.tag}${ref.digest === undefined ? "" : `@${ref.digest}`}`;
+}

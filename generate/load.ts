@@ -1,0 +1,55 @@
+/**
+ * Loading: finds `environments/<name>.ts` (every .ts file but `defaults.ts`), imports each one's
+ * default export, reads `environments/images.json`, and validates and joins them. All problems of
+ * all environments are reported together.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Environment, EnvironmentError, resolveEnvironment } from "./environment.ts";
+
+export const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
+
+/** The environment names found in a folder, sorted. */
+export async function environmentNames(dir: string): Promise<string[]> {
+  const entries = await readdir(dir);
+  return entries
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !NOT_ENVIRONMENTS.has(f))
+    .map((f) => basename(f, ".ts"))
+    .sort();
+}
+
+/** Every environment in `dir`, validated; throws one error naming all bad ones. */
+export async function loadEnvironments(dir: string): Promise<Environment[]> {
+  const imagesPath = join(dir, "images.json");
+  let images: unknown;
+  try {
+    images = JSON.parse(await readFile(imagesPath, "utf8"));
+  } catch (error) {
+    throw new Error(`${imagesPath}: ${(error as Error).message}; nothing was written.`);
+  }
+  const environments: Environment[] = [];
+  const errors: EnvironmentError[] = [];
+  for (const name of await environmentNames(dir)) {
+    const module = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as {
+      default?: unknown;
+    };
+    try {
+      environments.push(resolveEnvironment(name, module.default, images));
+    } catch (error) {
+      if (!(error instanceof EnvironmentError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateEnvironmentError(errors);
+  return environments;
+}
+
+export class AggregateEnvironmentError extends Error {
+  readonly errors: EnvironmentError[];
+  constructor(errors: EnvironmentError[]) {
+    super(`${errors.map((e) => e.message).join("\n")}\nnothing was written.`);
+    this.name = "EnvironmentError";
+    this.errors = errors;
+  }
+}
