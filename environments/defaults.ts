@@ -9,8 +9,15 @@ import type { EnvironmentData } from "../generate/environment.ts";
 export const project = {
   /** This repository, as Argo CD clones it. */
   repoURL: "https://github.com/todo-gitops/todo-gitops.git",
+  /** The branch Argo CD follows unless an environment says otherwise. */
+  defaultBranch: "main",
   /** Namespace Argo CD runs in. */
   argocdNamespace: "argocd",
+  /** The AppProject of every environment's Application. */
+  argocdProject: "todo",
+  /** The app-of-apps Application over `argocd/`, and its own AppProject. */
+  rootApplication: "todo-apps",
+  rootProject: "todo-bootstrap",
   /** The app version in `app.kubernetes.io/version` (data model section 1). */
   appVersion: "1.0.0",
 } as const;
@@ -57,8 +64,9 @@ export const defaults = {
   ingress: { className: "nginx", host: "todo.local", annotations: {} },
   ingressControllerNamespace: "ingress-nginx",
   argocd: {
+    project: project.argocdProject,
     server: "https://kubernetes.default.svc",
-    targetRevision: "main",
+    targetRevision: project.defaultBranch,
     sync: "manual",
   },
 } as const satisfies Omit<EnvironmentData, "name" | "secrets" | "database">;

@@ -178,6 +178,8 @@ const argocd = z.strictObject({
   server: z
     .string()
     .regex(/^https:\/\/[a-z0-9.-]+(:[0-9]+)?(\/[^\s]*)?$/, "must be an https:// API server URL"),
+  /** AppProject the Application belongs to; the generator renders it. @default "todo" */
+  project: dnsLabel,
   /** Git revision the Application tracks. @default "main" */
   targetRevision: z.string().min(1, "must not be empty"),
   /**

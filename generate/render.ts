@@ -2,7 +2,10 @@
  * Rendering: a pure function from environments to a file map (path -> YAML text). No I/O here:
  * loading is `load.ts`, writing and checking is `writer.ts`.
  */
+import { parse } from "yaml";
+import { argocdObjects } from "./argocd.ts";
 import { components } from "./components/index.ts";
+import { validateArgocd } from "./validate-argocd.ts";
 import { providedSecrets } from "./components/secrets.ts";
 import type { Environment } from "./environment.ts";
 import { fileName, type KubeObject, toYaml } from "./serialize.ts";
@@ -46,6 +49,48 @@ export function renderEnvironment(env: Environment): { files: FileMap; problems:
   return { files, problems };
 }
 
+/** The Argo CD objects for these environments, validated against the environments' files. */
+function renderArgocd(
+  environments: readonly Environment[],
+  files: FileMap,
+  problems: (Problem & { environment: string })[],
+): void {
+  const rendered = [...files.values()].map((text) => parse(text) as KubeObject);
+  const models = argocdObjects(environments, rendered);
+  const objects: KubeObject[] = [];
+  const local: Problem[] = [];
+  for (const model of models) {
+    const object = JSON.parse(JSON.stringify(model.toJSON())) as KubeObject;
+    objects.push(object);
+    try {
+      model.validate();
+    } catch (error) {
+      local.push({
+        object: `${object.kind}/${object.metadata?.name ?? ""}`,
+        field: "(schema)",
+        message: (error as Error).message,
+      });
+    }
+    addFile(files, `argocd/${fileName(object)}`, object, local);
+  }
+  local.push(...validateArgocd(objects, files));
+  for (const env of environments) {
+    const app = objects.find(
+      (o) => o.kind === "Application" && o.metadata?.name === `todo-${env.name}`,
+    );
+    const namespace = (app?.spec as { destination?: { namespace?: string } } | undefined)
+      ?.destination?.namespace;
+    if (namespace !== env.namespace) {
+      local.push({
+        object: `Application/todo-${env.name}`,
+        field: "spec.destination.namespace",
+        message: `(${namespace ?? "unset"}) must be the environment's namespace (${env.namespace})`,
+      });
+    }
+  }
+  problems.push(...local.map((p) => ({ ...p, environment: "argocd" })));
+}
+
 /**
  * Renders every environment. Throws RenderError listing every problem of every environment when
  * any object is invalid, so that one invalid object writes nothing.
@@ -58,6 +103,7 @@ export function renderAll(environments: readonly Environment[]): FileMap {
     problems.push(...result.problems.map((p) => ({ ...p, environment: env.name })));
     for (const [path, text] of result.files) all.set(path, text);
   }
+  if (problems.length === 0) renderArgocd(environments, all, problems);
   if (problems.length > 0) throw new RenderError(problems);
   return new Map([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
