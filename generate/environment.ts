@@ -318,14 +318,15 @@ export function resolveEnvironment(fileName: string, data: unknown, images: unkn
   } else {
     envImages = imageFile.data[fileName];
   }
-  if (parsed.success && envImages !== undefined) {
-    const env = parsed.data;
-    if (env.database.mode === "in-cluster" && envImages.database === undefined) {
+  if (envImages !== undefined) {
+    // Read from the raw data too, so image problems show even when other fields are invalid.
+    const raw = (data ?? {}) as { allowMutableImageTags?: unknown; database?: { mode?: unknown } };
+    if (raw.database?.mode === "in-cluster" && envImages.database === undefined) {
       problems.push(
         `images.json.${fileName}.database: missing: database.mode is in-cluster and needs an image`,
       );
     }
-    if (!env.allowMutableImageTags) {
+    if (raw.allowMutableImageTags !== true) {
       for (const [component, ref] of Object.entries(envImages)) {
         if (ref === undefined) continue;
         const field = `images.json.${fileName}.${component}`;

@@ -2,14 +2,20 @@
  * Rendering: a pure function from environments to a file map (path -> YAML text). No I/O here:
  * loading is `load.ts`, writing and checking is `writer.ts`.
  */
-import { parse } from "yaml";
 import { argocdObjects } from "./argocd.ts";
 import { components } from "./components/index.ts";
 import { validateArgocd } from "./validate-argocd.ts";
 import { providedSecrets } from "./components/secrets.ts";
 import type { Environment } from "./environment.ts";
 import { fileName, type KubeObject, toYaml } from "./serialize.ts";
-import { type Problem, RenderError, type Validatable, validateObjects } from "./validate.ts";
+import {
+  plain,
+  type Problem,
+  RenderError,
+  schemaProblems,
+  type Validatable,
+  validateObjects,
+} from "./validate.ts";
 
 /** The folders the writer owns and replaces as a whole. */
 export const OUTPUT_ROOTS = ["rendered", "argocd"] as const;
@@ -21,89 +27,104 @@ export function buildObjects(env: Environment): Validatable[] {
   return components.flatMap((component) => component(env));
 }
 
-/** Adds `object` at `path`; two objects at one path is an error, never a silent overwrite. */
-function addFile(files: FileMap, path: string, object: KubeObject, problems: Problem[]): void {
-  if (files.has(path)) {
-    problems.push({
-      object: `${object.kind}/${object.metadata?.name ?? ""}`,
-      field: "metadata.name",
-      message: `another object is already rendered to ${path}`,
-    });
-    return;
-  }
-  files.set(path, toYaml(object));
+/** A rendered object and the file it goes to. */
+interface Entry {
+  path: string;
+  object: KubeObject;
 }
 
-/** The files of one environment: `rendered/<env>/<kind>-<name>.yaml`, validated. */
-export function renderEnvironment(env: Environment): { files: FileMap; problems: Problem[] } {
+/** One environment's objects, validated, each with its `rendered/<env>/<kind>-<name>.yaml`. */
+export function renderEnvironment(env: Environment): { entries: Entry[]; problems: Problem[] } {
   const models = buildObjects(env);
   const problems = validateObjects(models, {
     namespace: env.namespace,
     providedSecrets: providedSecrets(env),
   });
-  const files: FileMap = new Map();
-  for (const model of models) {
-    const object = model.toJSON() as KubeObject;
-    addFile(files, `rendered/${env.name}/${fileName(object)}`, object, problems);
-  }
-  return { files, problems };
+  const entries = models.map((model) => {
+    const object = plain(model);
+    return { path: `rendered/${env.name}/${fileName(object)}`, object };
+  });
+  return { entries, problems };
 }
 
-/** The Argo CD objects for these environments, validated against the environments' files. */
+/** The Argo CD objects for these environments, validated against the environments' entries. */
 function renderArgocd(
   environments: readonly Environment[],
-  files: FileMap,
-  problems: (Problem & { environment: string })[],
-): void {
-  const rendered = [...files.values()].map((text) => parse(text) as KubeObject);
-  const models = argocdObjects(environments, rendered);
-  const objects: KubeObject[] = [];
-  const local: Problem[] = [];
-  for (const model of models) {
-    const object = JSON.parse(JSON.stringify(model.toJSON())) as KubeObject;
-    objects.push(object);
-    try {
-      model.validate();
-    } catch (error) {
-      local.push({
-        object: `${object.kind}/${object.metadata?.name ?? ""}`,
-        field: "(schema)",
-        message: (error as Error).message,
-      });
-    }
-    addFile(files, `argocd/${fileName(object)}`, object, local);
-  }
-  local.push(...validateArgocd(objects, files));
+  rendered: readonly Entry[],
+): { entries: Entry[]; problems: Problem[] } {
+  const models = argocdObjects(
+    environments,
+    rendered.map((e) => e.object),
+  );
+  const problems = models.flatMap(schemaProblems);
+  const entries = models.map((model) => {
+    const object = plain(model);
+    return { path: `argocd/${fileName(object)}`, object };
+  });
+  const all = [...rendered, ...entries];
+  problems.push(
+    ...validateArgocd(
+      entries.map((e) => e.object),
+      new Map(all.map((e) => [e.path, e.object])),
+    ),
+  );
   for (const env of environments) {
-    const app = objects.find(
-      (o) => o.kind === "Application" && o.metadata?.name === `todo-${env.name}`,
-    );
+    const app = entries.find(
+      (e) => e.object.kind === "Application" && e.object.metadata?.name === `todo-${env.name}`,
+    )?.object;
     const namespace = (app?.spec as { destination?: { namespace?: string } } | undefined)
       ?.destination?.namespace;
     if (namespace !== env.namespace) {
-      local.push({
+      problems.push({
         object: `Application/todo-${env.name}`,
         field: "spec.destination.namespace",
         message: `(${namespace ?? "unset"}) must be the environment's namespace (${env.namespace})`,
       });
     }
   }
-  problems.push(...local.map((p) => ({ ...p, environment: "argocd" })));
+  return { entries, problems };
+}
+
+/** The file map, path -> YAML; two objects at one path is an error, never an overwrite. */
+function toFiles(
+  entries: readonly Entry[],
+  problems: (Problem & { environment: string })[],
+): FileMap {
+  const files: FileMap = new Map();
+  for (const { path, object } of [...entries].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  )) {
+    if (files.has(path)) {
+      problems.push({
+        environment: path.split("/")[1] ?? path,
+        object: `${object.kind}/${object.metadata?.name ?? ""}`,
+        field: "metadata.name",
+        message: `another object is already rendered to ${path}`,
+      });
+    }
+    files.set(path, toYaml(object));
+  }
+  return files;
 }
 
 /**
- * Renders every environment. Throws RenderError listing every problem of every environment when
- * any object is invalid, so that one invalid object writes nothing.
+ * Renders every environment and the Argo CD objects. Throws RenderError listing every problem of
+ * every environment when any object is invalid, so that one invalid object writes nothing.
  */
 export function renderAll(environments: readonly Environment[]): FileMap {
-  const all: FileMap = new Map();
+  const entries: Entry[] = [];
   const problems: (Problem & { environment: string })[] = [];
-  for (const env of [...environments].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const env of environments) {
     const result = renderEnvironment(env);
     problems.push(...result.problems.map((p) => ({ ...p, environment: env.name })));
-    for (const [path, text] of result.files) all.set(path, text);
+    entries.push(...result.entries);
   }
-  if (problems.length === 0) renderArgocd(environments, all, problems);
+  if (problems.length === 0) {
+    const argocd = renderArgocd(environments, entries);
+    problems.push(...argocd.problems.map((p) => ({ ...p, environment: "argocd" })));
+    entries.push(...argocd.entries);
+  }
+  const files = toFiles(entries, problems);
   if (problems.length > 0) throw new RenderError(problems);
-  return new Map([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return files;
 }

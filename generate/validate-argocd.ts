@@ -84,13 +84,26 @@ const APPLICATION_FILE = /^[a-z0-9-]+\.yaml$/;
 const TOOL_FILES =
   /(^|\/)(kustomization\.ya?ml|Kustomization|Chart\.yaml|values\.yaml|.*\.jsonnet|.*\.libsonnet)$/;
 
+/** The one Kubernetes object a YAML text holds, or null when it holds anything else. */
+export function manifestOf(text: string): Partial<KubeObject> | null {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.length !== 1 || (docs[0]?.errors.length ?? 1) > 0) return null;
+  const value: unknown = docs[0]?.toJS();
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Partial<KubeObject>)
+    : null;
+}
+
 type Application = KubeObject & { spec: z.infer<typeof applicationSpec> };
 type AppProject = KubeObject & { spec: z.infer<typeof appProjectSpec> };
 
-/** Problems with the Argo CD objects, given every rendered file (path -> text). */
+/**
+ * Problems with the Argo CD objects, given every rendered file: path -> the object it holds, or
+ * null for a file that does not hold exactly one Kubernetes object.
+ */
 export function validateArgocd(
   objects: readonly KubeObject[],
-  files: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, Partial<KubeObject> | null>,
 ): Problem[] {
   const problems: Problem[] = [];
   const describe = (o: KubeObject) => `${o.kind}/${o.metadata?.name ?? ""}`;
@@ -175,11 +188,7 @@ export function validateArgocd(
           message: `${file}: Argo CD would read this as something other than a plain manifest`,
         });
       } else {
-        const docs = parseAllDocuments(files.get(file) ?? "");
-        const doc =
-          Array.isArray(docs) && docs.length === 1
-            ? (docs[0]?.toJS() as Partial<KubeObject> | null)
-            : null;
+        const doc = files.get(file) ?? null;
         if (doc === null || typeof doc?.apiVersion !== "string" || typeof doc.kind !== "string") {
           problems.push({
             object: at,

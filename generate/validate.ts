@@ -42,6 +42,23 @@ const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?=[a-z0-9]))*$/;
 const LABEL_NAMED_KINDS = new Set(["Namespace", "Service", "StatefulSet"]);
 const CLUSTER_SCOPED_KINDS = new Set(["Namespace", "AppProject"]);
 
+/** The object as plain JSON data, as it will be serialized. */
+export function plain(model: Validatable): KubeObject {
+  return JSON.parse(JSON.stringify(model.toJSON())) as KubeObject;
+}
+
+/** What the model's own schema (kubernetes-models `validate()`) rejects. */
+export function schemaProblems(model: Validatable): Problem[] {
+  try {
+    model.validate();
+    return [];
+  } catch (error) {
+    return [
+      { object: describe(plain(model)), field: "(schema)", message: (error as Error).message },
+    ];
+  }
+}
+
 const describe = (o: KubeObject) => `${o.kind}/${o.metadata?.name ?? "(unnamed)"}`;
 
 type Json = Record<string, unknown>;
@@ -87,20 +104,9 @@ export function validateObjects(
   options: { namespace: string; providedSecrets: readonly string[] },
 ): Problem[] {
   const problems: Problem[] = [];
-  const objects: KubeObject[] = [];
-  for (const model of models) {
-    const object = JSON.parse(JSON.stringify(model.toJSON())) as KubeObject;
-    objects.push(object);
-    try {
-      model.validate();
-    } catch (error) {
-      problems.push({
-        object: describe(object),
-        field: "(schema)",
-        message: String((error as Error).message),
-      });
-    }
-    problems.push(...checkObject(object, options.namespace));
+  const objects = models.map(plain);
+  for (const [i, model] of models.entries()) {
+    problems.push(...schemaProblems(model), ...checkObject(objects[i]!, options.namespace));
   }
   problems.push(...checkReferences(objects, options.providedSecrets));
   return problems;

@@ -1,0 +1,181 @@
+/**
+ * `npm run bootstrap:secrets -- <env>`: creates the Secrets an environment with
+ * `secrets.provider: bootstrap` needs (DESIGN.md: secret values never enter git) from a local,
+ * git-ignored `.env.<env>` file, with kubectl.
+ *
+ * - JWT_SECRET and the dev database password are generated when absent, and written back to the
+ *   env file so that later runs keep them; a weak one is refused.
+ * - DATABASE_URL is derived for the in-cluster database, and required otherwise.
+ * - OPENAI_API_KEY is optional: without it the backend runs and its chat answers 503.
+ * - The manifests go to `kubectl apply -f -` on standard input; they are never written to disk.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync, existsSync, appendFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs, parseEnv } from "node:util";
+import type { Environment } from "../generate/environment.ts";
+import { loadEnvironments } from "../generate/load.ts";
+import { APP_SECRET, database, DB_SECRET } from "../generate/names.ts";
+import { fileName } from "../generate/serialize.ts";
+
+export const MIN_JWT_SECRET = 32;
+export const MIN_DB_PASSWORD = 16;
+/** Placeholders people paste from tutorials; refused whatever their length. */
+const KNOWN_WEAK = /(change.?me|secret|password|example|placeholder|your.?(jwt|key))/i;
+
+export interface SecretPlan {
+  /** Secret name -> key -> value, in the order they are applied. */
+  secrets: Map<string, Record<string, string>>;
+  /** Values generated because the env file lacked them; to be appended to it. */
+  generated: Record<string, string>;
+}
+
+export class WeakSecretError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WeakSecretError";
+  }
+}
+
+/** Why `value` is too weak for `key`, or undefined when it is fine. */
+export function weakness(key: string, value: string, minLength: number): string | undefined {
+  if (value.length < minLength)
+    return `${key} has ${value.length} characters; at least ${minLength} are required`;
+  if (new Set(value).size < 10)
+    return `${key} repeats too few distinct characters (${new Set(value).size}); use a random value`;
+  if (KNOWN_WEAK.test(value)) return `${key} looks like a placeholder; use a random value`;
+  return undefined;
+}
+
+const random = (bytes: number) => randomBytes(bytes).toString("base64url");
+
+/** What to create for `env`, given the env file's values. Pure but for the random generator. */
+export function planSecrets(
+  env: Environment,
+  values: Record<string, string | undefined>,
+  generate: (bytes: number) => string = random,
+): SecretPlan {
+  if (env.secrets.provider !== "bootstrap") {
+    throw new Error(
+      `environment "${env.name}" gets its secrets from ${env.secrets.provider} (secrets.provider); there is nothing to bootstrap`,
+    );
+  }
+  const generated: Record<string, string> = {};
+  const value = (key: string, minLength: number, bytes: number): string => {
+    const given = values[key];
+    if (given === undefined || given === "") {
+      generated[key] = generate(bytes);
+      return generated[key];
+    }
+    const weak = weakness(key, given, minLength);
+    if (weak !== undefined)
+      throw new WeakSecretError(`${weak} (in the env file); remove it to have one generated`);
+    return given;
+  };
+
+  const secrets = new Map<string, Record<string, string>>();
+  const jwt = value("JWT_SECRET", MIN_JWT_SECRET, 48);
+  let databaseUrl = values.DATABASE_URL;
+  if (env.database.mode === "in-cluster") {
+    const password = value("POSTGRES_PASSWORD", MIN_DB_PASSWORD, 24);
+    secrets.set(DB_SECRET, { POSTGRES_PASSWORD: password });
+    databaseUrl ??= `postgresql://${database.user}:${password}@${database.service}:${database.port}/${database.db}`;
+  }
+  if (databaseUrl === undefined || databaseUrl === "") {
+    throw new Error(
+      `DATABASE_URL is missing from the env file: environment "${env.name}" uses an external database`,
+    );
+  }
+  secrets.set(APP_SECRET, {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: jwt,
+    OPENAI_API_KEY: values.OPENAI_API_KEY ?? "",
+  });
+  return { secrets, generated };
+}
+
+/** The Secret manifests, as one JSON List for `kubectl apply -f -`. */
+export function secretManifests(env: Environment, plan: SecretPlan): string {
+  const items = [...plan.secrets].map(([name, stringData]) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name,
+      namespace: env.namespace,
+      labels: { "app.kubernetes.io/part-of": "todo-system" },
+    },
+    type: "Opaque",
+    stringData,
+  }));
+  return JSON.stringify({ apiVersion: "v1", kind: "List", items });
+}
+
+function kubectl(args: string[], input?: string): void {
+  const result = spawnSync("kubectl", args, { input, stdio: ["pipe", "inherit", "inherit"] });
+  if (result.error !== undefined)
+    throw new Error(`kubectl could not be run: ${result.error.message}`);
+  if (result.status !== 0)
+    throw new Error(`kubectl ${args.join(" ")} failed with exit code ${String(result.status)}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values: options, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      root: { type: "string", default: process.cwd() },
+      "env-file": { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+    },
+  });
+  const name = positionals[0];
+  if (name === undefined) {
+    process.stderr.write(
+      "usage: npm run bootstrap:secrets -- <environment> [--env-file FILE] [--dry-run]\n",
+    );
+    return 2;
+  }
+  try {
+    const environments = await loadEnvironments(join(options.root, "environments"));
+    const env = environments.find((e) => e.name === name);
+    if (env === undefined)
+      throw new Error(
+        `no environment "${name}" (have: ${environments.map((e) => e.name).join(", ")})`,
+      );
+    const envFile = options["env-file"] ?? join(options.root, `.env.${name}`);
+    const values = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
+    const plan = planSecrets(env, values);
+    for (const [secret, data] of plan.secrets) {
+      process.stdout.write(`Secret ${env.namespace}/${secret}: ${Object.keys(data).join(", ")}\n`);
+    }
+    if (options["dry-run"]) return 0;
+    const generatedKeys = Object.keys(plan.generated);
+    if (generatedKeys.length > 0) {
+      if (!existsSync(envFile))
+        writeFileSync(envFile, "# Local secrets for npm run bootstrap:secrets. Never commit.\n", {
+          mode: 0o600,
+        });
+      appendFileSync(envFile, generatedKeys.map((k) => `${k}=${plan.generated[k]}\n`).join(""));
+      chmodSync(envFile, 0o600);
+      process.stdout.write(`generated ${generatedKeys.join(", ")} into ${envFile}\n`);
+    }
+    // The namespace is rendered and owned by Argo CD; apply the same object so the Secrets have a home.
+    const namespaceFile = join(
+      options.root,
+      "rendered",
+      name,
+      fileName({ apiVersion: "v1", kind: "Namespace", metadata: { name: env.namespace } }),
+    );
+    kubectl(["apply", "-f", namespaceFile]);
+    kubectl(["apply", "-f", "-"], secretManifests(env, plan));
+    return 0;
+  } catch (error) {
+    process.stderr.write(`bootstrap:secrets: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,72 @@
+/** Shared test fixtures: the real environments, their objects, and a scratch copy of the repo. */
+import { spawnSync } from "node:child_process";
+import { cp, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import minikube from "../environments/minikube.ts";
+import staging from "../environments/staging.ts";
+import images from "../environments/images.json" with { type: "json" };
+import type { Environment, EnvironmentData } from "../generate/environment.ts";
+import { resolveEnvironment } from "../generate/environment.ts";
+import { buildObjects } from "../generate/render.ts";
+import type { KubeObject } from "../generate/serialize.ts";
+
+export const REPO = resolve(import.meta.dirname, "..");
+export const DATA: Record<string, EnvironmentData> = { minikube, staging };
+export const IMAGES = images;
+
+/** A deep copy, so a test can break it without touching the others. */
+export const clone = <T>(value: T): T => structuredClone(value);
+
+export function environment(name: string): Environment {
+  return resolveEnvironment(name, clone(DATA[name]), clone(IMAGES));
+}
+
+export const ENVIRONMENTS = Object.keys(DATA).map(environment);
+
+/** The plain objects an environment renders. */
+export function objectsOf(env: Environment): KubeObject[] {
+  return buildObjects(env).map((m) => JSON.parse(JSON.stringify(m.toJSON())) as KubeObject);
+}
+
+/** One object by kind and name, typed as its kubernetes-models interface. */
+export function find<T>(objects: KubeObject[], kind: string, name: string): T {
+  const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
+  if (found === undefined) throw new Error(`${kind}/${name} is not rendered`);
+  return found as unknown as T;
+}
+
+/** Runs a repository script with the project's Node, as npm would; never throws. */
+export function run(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+) {
+  const result = spawnSync(process.execPath, args, {
+    cwd: options.cwd ?? REPO,
+    env: options.env ?? process.env,
+    input: options.input ?? "",
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file under `dir` with its bytes, for before/after comparisons. */
+export async function tree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = join(entry.parentPath, entry.name);
+      files.set(full.slice(dir.length + 1), await readFile(full, "utf8"));
+    }
+  }
+  return files;
+}
+
+/** A scratch repository root with the environments and the committed output, for CLI tests. */
+export async function scratchRepo(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "todo-gitops-test-"));
+  for (const part of ["environments", "rendered", "argocd"]) {
+    await cp(join(REPO, part), join(dir, part), { recursive: true });
+  }
+  return dir;
+}

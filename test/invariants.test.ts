@@ -1,0 +1,277 @@
+/**
+ * Invariants of the rendered objects, for every environment: what must hold whatever the values.
+ * The committed rendered/ tree is the only snapshot; these tests say why it is right.
+ */
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import type { IService } from "kubernetes-models/v1/Service";
+import { describe, expect, it } from "vitest";
+import { providedSecrets } from "../generate/components/secrets.ts";
+import { buildObjects } from "../generate/render.ts";
+import type { KubeObject } from "../generate/serialize.ts";
+import { validateObjects } from "../generate/validate.ts";
+import { ENVIRONMENTS, find, objectsOf } from "./helpers.ts";
+
+const workloadsOf = (objects: KubeObject[]) =>
+  objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet") as unknown as (
+    IDeployment | IStatefulSet
+  )[];
+const templateOf = (w: IDeployment | IStatefulSet) => w.spec?.template as IPodTemplateSpec;
+const selects = (
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+) =>
+  selector !== undefined &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment %s", (_, env) => {
+  const objects = objectsOf(env);
+
+  it("every object passes its schema and the cross-object checks", () => {
+    expect(
+      validateObjects(buildObjects(env), {
+        namespace: env.namespace,
+        providedSecrets: providedSecrets(env),
+      }),
+    ).toEqual([]);
+  });
+
+  it("every namespaced object lives in the environment's namespace", () => {
+    for (const o of objects.filter((x) => x.kind !== "Namespace"))
+      expect(o.metadata?.namespace, `${o.kind}/${o.metadata?.name}`).toBe(env.namespace);
+  });
+
+  it("the namespace enforces the restricted Pod Security Standard", () => {
+    const ns = find<INamespace>(objects, "Namespace", env.namespace);
+    expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("no Secret with values is rendered, and todo-secrets comes from the environment's provider", () => {
+    expect(objects.filter((o) => o.kind === "Secret")).toEqual([]);
+    const external = objects.filter((o) => o.kind === "ExternalSecret");
+    if (env.secrets.provider === "external-secrets") {
+      expect(external.map((o) => (o.spec as { target: { name: string } }).target.name)).toEqual([
+        "todo-secrets",
+      ]);
+      const keys = (external[0]?.spec as { data: { secretKey: string }[] }).data.map(
+        (d) => d.secretKey,
+      );
+      expect(keys).toEqual(["DATABASE_URL", "JWT_SECRET", "OPENAI_API_KEY"]);
+    } else {
+      expect(external).toEqual([]);
+      expect(providedSecrets(env)).toContain("todo-secrets");
+    }
+  });
+
+  it("each workload's selector matches its pod labels, and each Service selects a workload port", () => {
+    for (const w of workloadsOf(objects))
+      expect(selects(w.spec?.selector.matchLabels, templateOf(w).metadata?.labels)).toBe(true);
+    for (const svc of objects.filter((o) => o.kind === "Service") as unknown as IService[]) {
+      const targets = workloadsOf(objects).filter((w) =>
+        selects(svc.spec?.selector, templateOf(w).metadata?.labels),
+      );
+      expect(targets.length, svc.metadata?.name).toBe(1);
+      const ports = templateOf(targets[0]!).spec?.containers.flatMap((c) => c.ports ?? []) ?? [];
+      for (const p of svc.spec?.ports ?? [])
+        expect(ports.some((cp) => cp.containerPort === p.targetPort)).toBe(true);
+    }
+  });
+
+  it("the Ingress sends /api to the backend and / to the frontend, unchanged, on the environment's host", () => {
+    const ing = find<IIngress>(objects, "Ingress", "todo-ingress");
+    expect(ing.spec?.ingressClassName).toBe(env.ingress.className);
+    expect(
+      Object.keys(ing.metadata?.annotations ?? {}).filter(
+        (k) => k.includes("rewrite") || k === "kubernetes.io/ingress.class",
+      ),
+    ).toEqual([]);
+    const rule = ing.spec?.rules?.[0];
+    expect(rule?.host).toBe(env.ingress.host);
+    const routes = new Map((rule?.http?.paths ?? []).map((p) => [p.path, p.backend.service]));
+    for (const [path, service] of routes) {
+      if (service === undefined) throw new Error(`${path} has no Service backend`);
+      const svc = find<IService>(objects, "Service", service.name);
+      expect(
+        svc.spec?.ports?.map((p) => p.port),
+        path,
+      ).toContain(service.port?.number);
+    }
+    expect(routes.get("/api")?.name).toBe("todo-backend-svc");
+    expect(routes.get("/")?.name).toBe("todo-frontend-svc");
+    expect(ing.spec?.tls?.[0]?.secretName).toBe(env.ingress.tls?.secretName);
+  });
+
+  it("every pod runs hardened: non-root numeric user, no escalation, no capabilities, read-only root, no token", () => {
+    for (const w of workloadsOf(objects)) {
+      const pod = templateOf(w).spec!;
+      expect(pod.securityContext?.runAsNonRoot).toBe(true);
+      expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
+      expect(pod.securityContext?.seccompProfile?.type).toBe("RuntimeDefault");
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toBe(w.metadata?.name);
+      for (const c of pod.containers) {
+        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+        expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
+        expect(c.securityContext?.capabilities?.drop).toEqual(["ALL"]);
+        // Something writable for what the app writes.
+        expect(c.volumeMounts?.some((m) => m.mountPath === "/tmp")).toBe(true);
+      }
+      // Spread, but never left Pending on a single-node cluster.
+      for (const t of pod.topologySpreadConstraints ?? [])
+        expect(t.whenUnsatisfiable).toBe("ScheduleAnyway");
+    }
+  });
+
+  it("liveness never checks the database; startup covers slow starts; probe ports are container ports", () => {
+    const backend = find<IDeployment>(objects, "Deployment", "todo-backend").spec!.template.spec!
+      .containers[0]!;
+    expect(backend.livenessProbe?.httpGet?.path).not.toBe(backend.readinessProbe?.httpGet?.path);
+    expect(backend.readinessProbe?.httpGet?.path).toBe("/health");
+    expect(backend.startupProbe?.httpGet?.path).toBe(backend.livenessProbe?.httpGet?.path);
+  });
+
+  it("a PodDisruptionBudget never blocks draining a node of any Deployment", () => {
+    for (const d of objects.filter((o) => o.kind === "Deployment") as unknown as IDeployment[]) {
+      const pdbs = (
+        objects.filter((o) => o.kind === "PodDisruptionBudget") as unknown as IPodDisruptionBudget[]
+      ).filter((p) => selects(p.spec?.selector?.matchLabels, d.spec?.template.metadata?.labels));
+      expect(pdbs.length, d.metadata?.name).toBe(1);
+      const replicas = d.spec?.replicas ?? 1;
+      const spec = pdbs[0]!.spec!;
+      const allowed =
+        spec.maxUnavailable !== undefined
+          ? Number(spec.maxUnavailable)
+          : replicas - Number(spec.minAvailable);
+      expect(allowed, d.metadata?.name).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("the frontend learns the backend's in-cluster URL at run time, never as NEXT_PUBLIC_*", () => {
+    const c = find<IDeployment>(objects, "Deployment", "todo-frontend").spec!.template.spec!
+      .containers[0]!;
+    expect((c.env ?? []).filter((e) => e.name.startsWith("NEXT_PUBLIC_"))).toEqual([]);
+    const url = new URL(c.env?.find((e) => e.name === "BACKEND_URL")?.value ?? "");
+    const svc = find<IService>(objects, "Service", url.hostname);
+    expect(svc.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
+  });
+
+  it("the dev database is rendered exactly when the environment asks for it", () => {
+    const statefulSets = objects.filter((o) => o.kind === "StatefulSet");
+    expect(statefulSets.length).toBe(env.database.mode === "in-cluster" ? 1 : 0);
+  });
+
+  it("ConfigMap todo-config carries the environment's settings", () => {
+    expect(find<IConfigMap>(objects, "ConfigMap", "todo-config").data).toEqual({
+      LOG_LEVEL: env.config.logLevel,
+      ENVIRONMENT: env.config.environment,
+      API_VERSION: env.config.apiVersion,
+    });
+  });
+
+  describe("network policies", () => {
+    // A small evaluator of the NetworkPolicy rules the generator uses (pod, namespace and ipBlock
+    // peers, TCP/UDP ports): policies are additive, and a pod no policy selects allows all.
+    interface PolicyPeer {
+      podSelector?: { matchLabels?: Record<string, string> };
+      namespaceSelector?: { matchLabels?: Record<string, string> };
+      ipBlock?: { cidr: string };
+    }
+    interface Rule {
+      from?: PolicyPeer[];
+      to?: PolicyPeer[];
+      ports?: { port?: number | string }[];
+    }
+    type Peer = { namespace: string; labels: Record<string, string> } | { ip: string };
+    const policies = objects.filter(
+      (o) => o.kind === "NetworkPolicy",
+    ) as unknown as INetworkPolicy[];
+    const podLabels = (app: string) =>
+      templateOf(workloadsOf(objects).find((w) => w.metadata?.name === app)!).metadata!.labels!;
+    const selectsAll = (s?: { matchLabels?: Record<string, string> }) =>
+      Object.keys(s?.matchLabels ?? {}).length === 0;
+
+    const peerMatches = (p: PolicyPeer, peer: Peer): boolean => {
+      if ("ip" in peer) return p.ipBlock?.cidr === "0.0.0.0/0";
+      if (p.ipBlock !== undefined) return false;
+      const namespaceOk =
+        p.namespaceSelector === undefined
+          ? peer.namespace === env.namespace
+          : selectsAll(p.namespaceSelector) ||
+            selects(p.namespaceSelector.matchLabels, {
+              "kubernetes.io/metadata.name": peer.namespace,
+            });
+      return (
+        namespaceOk &&
+        (selectsAll(p.podSelector) || selects(p.podSelector?.matchLabels, peer.labels))
+      );
+    };
+    const ruleAllows = (rule: Rule, peers: PolicyPeer[] | undefined, peer: Peer, port: number) =>
+      ((rule.ports ?? []).length === 0 || (rule.ports ?? []).some((p) => p.port === port)) &&
+      (peers === undefined || peers.some((p) => peerMatches(p, peer)));
+    const allows = (direction: "Ingress" | "Egress", app: string, peer: Peer, port: number) => {
+      const applying = policies.filter(
+        (p) =>
+          (p.spec?.policyTypes ?? []).includes(direction) &&
+          (selectsAll(p.spec?.podSelector) ||
+            selects(p.spec?.podSelector?.matchLabels, podLabels(app))),
+      );
+      return (
+        applying.length === 0 ||
+        applying.some((p) =>
+          (
+            ((direction === "Ingress" ? p.spec?.ingress : p.spec?.egress) as Rule[] | undefined) ??
+            []
+          ).some((r) => ruleAllows(r, direction === "Ingress" ? r.from : r.to, peer, port)),
+        )
+      );
+    };
+    /** Whether the policies let `from` open a connection to the pods of app `to` on `port`. */
+    const allowsIn = (from: Peer, to: string, port: number) => allows("Ingress", to, from, port);
+    const allowsOut = (from: string, to: Peer, port: number) => allows("Egress", from, to, port);
+    const controller = {
+      namespace: env.ingressControllerNamespace,
+      labels: { "app.kubernetes.io/name": "ingress-nginx" },
+    };
+    const pod = (app: string) => ({ namespace: env.namespace, labels: podLabels(app) });
+    const dns = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+
+    it("lets the ingress controller reach both Services' pods", () => {
+      expect(allowsIn(controller, "todo-frontend", 3000)).toBe(true);
+      expect(allowsIn(controller, "todo-backend", 8000)).toBe(true);
+    });
+    it("lets the frontend reach the backend, both ways round", () => {
+      expect(allowsOut("todo-frontend", pod("todo-backend"), 8000)).toBe(true);
+      expect(allowsIn(pod("todo-frontend"), "todo-backend", 8000)).toBe(true);
+    });
+    it("lets both resolve names through the cluster DNS", () => {
+      expect(allowsOut("todo-frontend", dns, 53)).toBe(true);
+      expect(allowsOut("todo-backend", dns, 53)).toBe(true);
+    });
+    it("lets the backend reach its database", () => {
+      if (env.database.mode === "in-cluster") {
+        expect(allowsOut("todo-backend", pod("todo-db"), 5432)).toBe(true);
+        expect(allowsIn(pod("todo-backend"), "todo-db", 5432)).toBe(true);
+      } else {
+        expect(allowsOut("todo-backend", { ip: "203.0.113.10" }, env.database.port)).toBe(true);
+      }
+    });
+    it("denies everything else", () => {
+      const stranger = { namespace: "default", labels: { app: "curious" } };
+      expect(allowsIn(stranger, "todo-backend", 8000)).toBe(false);
+      expect(allowsIn(stranger, "todo-frontend", 3000)).toBe(false);
+      expect(allowsIn(controller, "todo-backend", 5432)).toBe(false);
+      expect(allowsOut("todo-frontend", { ip: "203.0.113.10" }, 443)).toBe(false);
+      if (env.database.mode === "in-cluster") {
+        expect(allowsIn(pod("todo-frontend"), "todo-db", 5432)).toBe(false);
+        expect(allowsIn(controller, "todo-db", 5432)).toBe(false);
+      }
+    });
+  });
+});

@@ -1,0 +1,93 @@
+/** The serializer's rules: canonical key order, YAML every parser reads alike, names from objects. */
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { canonical, fileName, toYaml } from "../generate/serialize.ts";
+
+describe("toYaml", () => {
+  it("orders keys canonically whatever the insertion order", () => {
+    const a = {
+      spec: { b: 1, a: 2 },
+      metadata: { labels: { z: "1", a: "2" }, name: "x" },
+      kind: "ConfigMap",
+      apiVersion: "v1",
+    };
+    const b = {
+      apiVersion: "v1",
+      metadata: { name: "x", labels: { a: "2", z: "1" } },
+      kind: "ConfigMap",
+      spec: { a: 2, b: 1 },
+    };
+    expect(toYaml(a)).toBe(toYaml(b));
+    expect(Object.keys(canonical(a) as object)).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+  });
+
+  it("puts name first in list items, as people read them", () => {
+    expect(Object.keys(canonical({ image: "i", env: [], name: "c" }) as object)).toEqual([
+      "name",
+      "env",
+      "image",
+    ]);
+  });
+
+  const risky = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "NO",
+    "true",
+    "null",
+    "~",
+    "0777",
+    "0x1F",
+    "1.0",
+    "1e3",
+    "1_000",
+    "12:30",
+    "2001-12-14",
+    "8080",
+    ".inf",
+    "-",
+    "@x",
+    "`x",
+    "a: b",
+    "#x",
+    " padded",
+    "",
+  ];
+  it.each(risky)("keeps the string %j a string for YAML 1.1 and 1.2 parsers", (value) => {
+    const text = toYaml({ data: { value } });
+    expect(parse(text, { version: "1.1" }).data.value).toBe(value);
+    expect(parse(text, { version: "1.2" }).data.value).toBe(value);
+  });
+
+  it("writes no anchors or aliases for shared objects, and no folded lines", () => {
+    const shared = { drop: ["ALL"] };
+    const long = "x ".repeat(200);
+    const text = toYaml({ a: shared, b: shared, long });
+    expect(text).not.toMatch(/[&*]\w/);
+    // The 400-character value stays on one line.
+    expect(text.split("\n").filter((l) => l.includes("x x"))).toHaveLength(1);
+    expect(parse(text).long).toBe(long);
+    expect(parseAllDocuments(text)).toHaveLength(1);
+  });
+
+  it("ends with exactly one newline and drops undefined fields", () => {
+    const text = toYaml({ a: 1, b: undefined });
+    expect(text).toBe("a: 1\n");
+  });
+});
+
+describe("fileName", () => {
+  it("is <lower-case kind>-<name>.yaml", () => {
+    expect(
+      fileName({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "todo-config" } }),
+    ).toBe("configmap-todo-config.yaml");
+    expect(
+      fileName({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "x" } }),
+    ).toBe("poddisruptionbudget-x.yaml");
+  });
+});
