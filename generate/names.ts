@@ -14,6 +14,11 @@ export const APP_SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "OPENAI_API_KEY"] 
 export const DB_SECRET = "todo-db-credentials";
 
 export const backend = { name: "todo-backend", service: "todo-backend-svc", port: 8000 } as const;
+/** The schema migration Job and its command (images/todo-backend: `python -m todo_api.migrate`). */
+export const migration = {
+  name: "todo-backend-migrate",
+  command: ["python", "-m", "todo_api.migrate"],
+} as const;
 export const frontend = {
   name: "todo-frontend",
   service: "todo-frontend-svc",

@@ -4,6 +4,7 @@
  */
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
@@ -18,11 +19,12 @@ import type { KubeObject } from "../generate/serialize.ts";
 import { validateObjects } from "../generate/validate.ts";
 import { ENVIRONMENTS, find, objectsOf } from "./helpers.ts";
 
+type Workload = IDeployment | IStatefulSet | IJob;
 const workloadsOf = (objects: KubeObject[]) =>
-  objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet") as unknown as (
-    IDeployment | IStatefulSet
-  )[];
-const templateOf = (w: IDeployment | IStatefulSet) => w.spec?.template as IPodTemplateSpec;
+  objects.filter((o) =>
+    ["Deployment", "StatefulSet", "Job"].includes(o.kind),
+  ) as unknown as Workload[];
+const templateOf = (w: Workload) => w.spec?.template as IPodTemplateSpec;
 const selects = (
   selector: Record<string, string> | undefined,
   labels: Record<string, string> | undefined,
@@ -71,8 +73,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
   });
 
   it("each workload's selector matches its pod labels, and each Service selects a workload port", () => {
-    for (const w of workloadsOf(objects))
-      expect(selects(w.spec?.selector.matchLabels, templateOf(w).metadata?.labels)).toBe(true);
+    // Jobs get a generated selector; Deployments and StatefulSets carry their own.
+    for (const w of workloadsOf(objects).filter((x) => x.kind !== "Job"))
+      expect(selects(w.spec?.selector?.matchLabels, templateOf(w).metadata?.labels)).toBe(true);
     for (const svc of objects.filter((o) => o.kind === "Service") as unknown as IService[]) {
       const targets = workloadsOf(objects).filter((w) =>
         selects(svc.spec?.selector, templateOf(w).metadata?.labels),
@@ -135,6 +138,27 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     expect(backend.livenessProbe?.httpGet?.path).not.toBe(backend.readinessProbe?.httpGet?.path);
     expect(backend.readinessProbe?.httpGet?.path).toBe("/health");
     expect(backend.startupProbe?.httpGet?.path).toBe(backend.livenessProbe?.httpGet?.path);
+  });
+
+  it("the migration Job runs the backend's image and configuration, once, before the Deployments", () => {
+    const job = find<IJob>(objects, "Job", "todo-backend-migrate");
+    const backend = find<IDeployment>(objects, "Deployment", "todo-backend");
+    const container = job.spec!.template.spec!.containers[0]!;
+    const backendContainer = backend.spec!.template.spec!.containers[0]!;
+    expect(container.image).toBe(backendContainer.image);
+    expect(container.envFrom).toEqual(backendContainer.envFrom);
+    expect(job.spec?.template.spec?.restartPolicy).toBe("Never");
+    expect(job.metadata?.annotations?.["argocd.argoproj.io/hook"]).toBe("Sync");
+    const wave = (o: KubeObject | Workload) =>
+      Number(
+        (o.metadata?.annotations as Record<string, string> | undefined)?.[
+          "argocd.argoproj.io/sync-wave"
+        ] ?? 0,
+      );
+    expect(wave(job)).toBeLessThan(wave(backend));
+    const prerequisites = objects.filter((o) => ["StatefulSet", "ExternalSecret"].includes(o.kind));
+    expect(prerequisites.length).toBeGreaterThan(0);
+    for (const p of prerequisites) expect(wave(p)).toBeLessThan(wave(job));
   });
 
   it("a PodDisruptionBudget never blocks draining a node of any Deployment", () => {
@@ -254,8 +278,10 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
       expect(allowsOut("todo-frontend", dns, 53)).toBe(true);
       expect(allowsOut("todo-backend", dns, 53)).toBe(true);
     });
-    it("lets the backend reach its database", () => {
+    it("lets the backend and the migration reach the database", () => {
       if (env.database.mode === "in-cluster") {
+        expect(allowsOut("todo-backend-migrate", pod("todo-db"), 5432)).toBe(true);
+        expect(allowsIn(pod("todo-backend-migrate"), "todo-db", 5432)).toBe(true);
         expect(allowsOut("todo-backend", pod("todo-db"), 5432)).toBe(true);
         expect(allowsIn(pod("todo-backend"), "todo-db", 5432)).toBe(true);
       } else {

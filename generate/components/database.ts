@@ -2,7 +2,7 @@ import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { Environment } from "../environment.ts";
 import { imageReference } from "../environment.ts";
 import { labels, podLabels, selector } from "../labels.ts";
-import { backend, database as names, DB_SECRET, POSTGRES_UID } from "../names.ts";
+import { backend, database as names, DB_SECRET, migration, POSTGRES_UID } from "../names.ts";
 import { appPolicy, fromApp } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";
 import {
@@ -105,7 +105,7 @@ export function database(env: Environment) {
     appPolicy(env, {
       app: names.name,
       component: COMPONENT,
-      ingress: [fromApp(backend.name, names.port)],
+      ingress: [fromApp(backend.name, names.port), fromApp(migration.name, names.port)],
       egress: [],
     }),
   ];

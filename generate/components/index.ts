@@ -7,6 +7,7 @@ import { config } from "./config.ts";
 import { database } from "./database.ts";
 import { frontend } from "./frontend.ts";
 import { ingress } from "./ingress.ts";
+import { migration } from "./migration.ts";
 import { namespace } from "./namespace.ts";
 import { secrets } from "./secrets.ts";
 
@@ -21,6 +22,7 @@ export const components: Component[] = [
   config,
   secrets,
   database,
+  migration,
   backend,
   frontend,
   ingress,
