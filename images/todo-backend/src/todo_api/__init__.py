@@ -1,0 +1,3 @@
+"""The Todo app's backend."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,58 @@
+"""Tasks CRUD for the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+
+from .. import tasks
+from ..deps import SessionDep, UserDep
+from ..schemas import TaskCreate, TaskOut, TaskPage, TaskUpdate
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+TaskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+async def _owned(session: SessionDep, user: UserDep, task_id: int):
+    task = await tasks.get_task(session, user.id, task_id)
+    if task is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Task {task_id} not found")
+    return task
+
+
+@router.get("")
+async def list_tasks(
+    session: SessionDep,
+    user: UserDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    completed: bool | None = None,
+) -> TaskPage:
+    items, total = await tasks.list_tasks(session, user.id, limit=limit, offset=offset, completed=completed)
+    return TaskPage(items=[TaskOut.model_validate(t) for t in items], total=total, limit=limit, offset=offset)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_task(body: TaskCreate, session: SessionDep, user: UserDep) -> TaskOut:
+    return TaskOut.model_validate(await tasks.create_task(session, user.id, body.title, body.description))
+
+
+@router.get("/{task_id}")
+async def get_task(task_id: TaskId, session: SessionDep, user: UserDep) -> TaskOut:
+    return TaskOut.model_validate(await _owned(session, user, task_id))
+
+
+@router.patch("/{task_id}")
+async def update_task(task_id: TaskId, body: TaskUpdate, session: SessionDep, user: UserDep) -> TaskOut:
+    changes = body.model_dump(exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Fields may be omitted, but not set to null")
+    task = await _owned(session, user, task_id)
+    return TaskOut.model_validate(await tasks.update_task(session, task, changes))
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_task(task_id: TaskId, session: SessionDep, user: UserDep) -> Response:
+    await tasks.delete_task(session, await _owned(session, user, task_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

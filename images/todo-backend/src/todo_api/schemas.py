@@ -1,0 +1,87 @@
+"""Request and response bodies. Unknown fields are refused, and every limit is explicit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignUp(Strict):
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=128)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class LogIn(Strict):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    email: str
+    name: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    user: UserOut
+
+
+class TaskCreate(Strict):
+    title: Title
+    description: Description = ""
+
+
+class TaskUpdate(Strict):
+    title: Title | None = None
+    description: Description | None = None
+    completed: bool | None = None
+
+
+class TaskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    title: str
+    description: str
+    completed: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskPage(BaseModel):
+    items: list[TaskOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ChatTurn(Strict):
+    role: Literal["user", "assistant"]
+    content: Annotated[str, StringConstraints(max_length=4000)]
+
+
+class ChatIn(Strict):
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    history: list[ChatTurn] = Field(default_factory=list, max_length=20)
+
+
+class TaskChange(BaseModel):
+    action: Literal["added", "completed", "updated", "deleted"]
+    task: TaskOut
+
+
+class ChatOut(BaseModel):
+    reply: str
+    changes: list[TaskChange]
