@@ -8,6 +8,7 @@ Debian's /usr/lib/postgresql/<version>/bin. PostgreSQL refuses to run as root, s
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -48,6 +49,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_installs: dict[Path, Path] = {}
+
+
+def readable_install(bindir: Path) -> Path:
+    """Under root, a copy of the PostgreSQL installation that `nobody` can read: the checkout
+    may sit below a folder only root may enter (mktemp -d makes those). Copied once per run."""
+    if bindir not in _installs:
+        target = Path(tempfile.mkdtemp(prefix="todo-pg-install-"))
+        os.chmod(target, 0o755)
+        shutil.copytree(bindir.parent, target / "pg", symlinks=True)
+        atexit.register(shutil.rmtree, target, True)
+        _installs[bindir] = target / "pg" / bindir.name
+    return _installs[bindir]
+
+
 def _demote() -> None:
     os.setgid(NOBODY)
     os.setuid(NOBODY)
@@ -63,6 +79,7 @@ class PostgresServer:
         self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
+            self.bindir = readable_install(self.bindir)
             os.chmod(self.root, 0o755)
             os.chown(self.root, NOBODY, NOBODY)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
