@@ -1,26 +1,7 @@
 #!/usr/bin/env bash
-# The backend's test suite, as `npm test` runs it: a virtualenv with exactly the hashed
-# requirements (rebuilt when requirements-dev.txt changes), then pytest. The tests start their
-# own PostgreSQL from the binaries `npm ci` installed at the repository root.
+# The backend's test suite, as `npm test` runs it: the hashed virtualenv (venv.sh), then pytest.
+# The tests start their own PostgreSQL from the binaries `npm ci` installed at the repository root.
 set -euo pipefail
 cd "$(dirname "$0")"
-python=""
-for candidate in python3.11 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "the backend needs Python 3.11 (the image's python:3.11-slim); none found" >&2
-  exit 1
-fi
-stamp=.venv/.requirements-dev.sha256
-want=$(sha256sum requirements-dev.txt | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  rm -rf .venv
-  "$python" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
-  echo "$want" >"$stamp"
-fi
+./venv.sh
 exec .venv/bin/python -m pytest "$@"

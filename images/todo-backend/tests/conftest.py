@@ -8,10 +8,12 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,16 +45,19 @@ class AppProcess:
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
+    log: Any = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> AppProcess:
+        # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the app.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "todo_api"],
             env={**self.env, "PORT": str(self.port)},
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -60,7 +65,8 @@ class AppProcess:
         def alive() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"app exited: {self.process.stdout.read() if self.process.stdout else ''}")
+                self.log.seek(0)
+                raise RuntimeError(f"app exited: {self.log.read()}")
             try:
                 return httpx.get(f"{self.url}/livez", timeout=0.5).status_code == 200
             except httpx.HTTPError:
@@ -73,7 +79,10 @@ class AppProcess:
         """SIGTERM, as the kubelet sends it; returns the exit code and everything it logged."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        output, _ = self.process.communicate(timeout=30)
+        self.process.wait(timeout=30)
+        self.log.seek(0)
+        output = self.log.read()
+        self.log.close()
         return self.process.returncode, output
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 
@@ -35,6 +36,8 @@ def tool_reply(*calls: tuple[str, dict[str, Any] | str]) -> dict[str, Any]:
 class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: list[dict[str, Any] | int] = []
+        # When no reply is queued: a function of the request body that gives one.
+        self.responder: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         fake = self
@@ -49,7 +52,12 @@ class FakeOpenAI:
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if self.path != "/v1/chat/completions":
                     return self._send(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
-                reply = fake.replies.pop(0) if fake.replies else text_reply("(no reply queued)")
+                if fake.replies:
+                    reply = fake.replies.pop(0)
+                elif fake.responder is not None:
+                    reply = fake.responder(body)
+                else:
+                    reply = text_reply("(no reply queued)")
                 if isinstance(reply, int):
                     return self._send(reply, {"error": {"message": "upstream failure", "type": "server_error"}})
                 finish = "tool_calls" if reply.get("tool_calls") else "stop"

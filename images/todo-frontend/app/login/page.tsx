@@ -1,0 +1,7 @@
+import { AuthForm } from "@/components/AuthForm";
+
+export const metadata = { title: "Log in · Todo" };
+
+export default function LoginPage() {
+  return <AuthForm mode="login" />;
+}
