@@ -19,15 +19,25 @@ export async function environmentNames(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Every environment in `dir`, validated; throws one error naming all bad ones. */
-export async function loadEnvironments(dir: string): Promise<Environment[]> {
+/** `environments/images.json`, parsed; a broken file is named in the error. */
+export async function readImages(dir: string): Promise<unknown> {
   const imagesPath = join(dir, "images.json");
-  let images: unknown;
   try {
-    images = JSON.parse(await readFile(imagesPath, "utf8"));
+    return JSON.parse(await readFile(imagesPath, "utf8"));
   } catch (error) {
     throw new Error(`${imagesPath}: ${(error as Error).message}; nothing was written.`);
   }
+}
+
+/**
+ * Every environment in `dir`, validated; throws one error naming all bad ones. `images` replaces
+ * images.json's content (the promotion checks new references before it writes them).
+ */
+export async function loadEnvironments(
+  dir: string,
+  options: { images?: unknown } = {},
+): Promise<Environment[]> {
+  const images = options.images ?? (await readImages(dir));
   const environments: Environment[] = [];
   const errors: EnvironmentError[] = [];
   for (const name of await environmentNames(dir)) {

@@ -1,0 +1,287 @@
+/**
+ * The scripts the workflows call: the drift gate (fails on a changed, missing or extra rendered
+ * file, passes on a clean tree), the staging promotion (changes exactly the expected files,
+ * refuses bad input), and the pull-request summary (per object, never a value).
+ */
+import { spawnSync } from "node:child_process";
+import { readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { changedFields, markdown, readTree, summarize } from "../scripts/rendered-summary.ts";
+import { REPO, run, scratchRepo, tree } from "./helpers.ts";
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+function git(dir: string, ...args: string[]): string {
+  const result = spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout;
+}
+
+/** A scratch repository whose commit holds the environments and the committed output. */
+async function gitRepo(): Promise<string> {
+  const dir = await scratchRepo();
+  dirs.push(dir);
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", ".");
+  git(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base");
+  return dir;
+}
+const commit = (dir: string) => {
+  git(dir, "add", "-A");
+  git(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "change");
+};
+
+describe("drift gate", () => {
+  const gate = (dir: string, env: NodeJS.ProcessEnv = {}) =>
+    run([join(REPO, "scripts/drift-gate.ts"), "--root", dir], {
+      env: { ...process.env, GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", ...env },
+    });
+
+  it("passes on a clean tree", async () => {
+    const dir = await gitRepo();
+    const result = gate(dir);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  });
+
+  const drifts: [string, (dir: string) => Promise<void>, string][] = [
+    [
+      "a changed file",
+      (dir) =>
+        writeFile(join(dir, "rendered/staging/service-todo-backend-svc.yaml"), "edited: true\n"),
+      " M rendered/staging/service-todo-backend-svc.yaml",
+    ],
+    [
+      "a missing file",
+      (dir) => unlink(join(dir, "argocd/application-todo-minikube.yaml")),
+      "?? argocd/application-todo-minikube.yaml",
+    ],
+    [
+      "an extra file",
+      (dir) => writeFile(join(dir, "rendered/minikube/extra.yaml"), "kind: ConfigMap\n"),
+      " D rendered/minikube/extra.yaml",
+    ],
+  ];
+  it.each(drifts)(
+    "fails on %s committed by hand, with the diff, the fix, a job summary and an annotation",
+    async (_, change, status) => {
+      const dir = await gitRepo();
+      await change(dir);
+      commit(dir);
+      const summary = join(dir, "summary.md");
+      const result = gate(dir, { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: "true" });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(status);
+      expect(result.stdout).toMatch(/^(diff --git|---|\+\+\+)/m);
+      expect(result.stdout).toContain(
+        "Fix: npm run render && git add rendered argocd && git commit",
+      );
+      expect(result.stdout).toMatch(/^::error title=Rendered output drift::/m);
+      const written = await readFile(summary, "utf8");
+      expect(written).toContain("## Rendered output drift");
+      expect(written).toContain(status.slice(3));
+    },
+  );
+});
+
+describe("promotion", () => {
+  const digest = (c: string) => `sha256:${c.repeat(64)}`;
+  const backend = `ghcr.io/todo-gitops/todo-backend:sha-1a2b3c4@${digest("a")}`;
+  const frontend = `ghcr.io/todo-gitops/todo-frontend:sha-1a2b3c4@${digest("b")}`;
+  const promote = (dir: string, ...args: string[]) =>
+    run([join(REPO, "scripts/promote.ts"), "--root", dir, ...args]);
+  const changedFiles = (dir: string) =>
+    git(dir, "status", "--porcelain", "--untracked-files=all")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .sort();
+
+  it("changes exactly images.json and the staging objects that run those images", async () => {
+    const dir = await gitRepo();
+    const result = promote(
+      dir,
+      "--environment",
+      "staging",
+      "--image",
+      `backend=${backend}`,
+      "--image",
+      `frontend=${frontend}`,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(changedFiles(dir)).toEqual([
+      "environments/images.json",
+      "rendered/staging/deployment-todo-backend.yaml",
+      "rendered/staging/deployment-todo-frontend.yaml",
+      "rendered/staging/job-todo-backend-migrate.yaml",
+    ]);
+    const images = JSON.parse(await readFile(join(dir, "environments/images.json"), "utf8"));
+    expect(images.staging.backend).toEqual({
+      repository: "ghcr.io/todo-gitops/todo-backend",
+      tag: "sha-1a2b3c4",
+      digest: digest("a"),
+    });
+    const before = JSON.parse(await readFile(join(REPO, "environments/images.json"), "utf8"));
+    expect(images.minikube).toEqual(before.minikube);
+    const deployment = parse(
+      await readFile(join(dir, "rendered/staging/deployment-todo-frontend.yaml"), "utf8"),
+    );
+    expect(deployment.spec.template.spec.containers[0].image).toBe(frontend);
+    // The result is itself drift-free.
+    commit(dir);
+    expect(run([join(REPO, "scripts/drift-gate.ts"), "--root", dir]).status).toBe(0);
+  });
+
+  it("promotes one image alone, leaving the other as it was", async () => {
+    const dir = await gitRepo();
+    expect(promote(dir, "--environment", "staging", "--image", `frontend=${frontend}`).status).toBe(
+      0,
+    );
+    expect(changedFiles(dir)).toEqual([
+      "environments/images.json",
+      "rendered/staging/deployment-todo-frontend.yaml",
+    ]);
+  });
+
+  it.each([
+    ["no image", ["--environment", "staging"], "nothing to promote"],
+    [
+      "an unknown environment",
+      ["--environment", "production", "--image", `backend=${backend}`],
+      "--environment must name one of: minikube, staging",
+    ],
+    [
+      "an unknown component",
+      ["--environment", "staging", "--image", `database=${backend}`],
+      "the component must be one of backend, frontend",
+    ],
+    [
+      "a tag without a digest",
+      [
+        "--environment",
+        "staging",
+        "--image",
+        "backend=ghcr.io/todo-gitops/todo-backend:sha-1a2b3c4",
+      ],
+      "must be registry/repository:tag@sha256:",
+    ],
+    [
+      "a short digest",
+      [
+        "--environment",
+        "staging",
+        "--image",
+        "backend=ghcr.io/todo-gitops/todo-backend:v1@sha256:abc",
+      ],
+      "must be registry/repository:tag@sha256:",
+    ],
+    [
+      "latest",
+      [
+        "--environment",
+        "staging",
+        "--image",
+        `backend=ghcr.io/todo-gitops/todo-backend:latest@${digest("c")}`,
+      ],
+      '"latest" is mutable',
+    ],
+    [
+      "another repository",
+      [
+        "--environment",
+        "staging",
+        "--image",
+        `backend=ghcr.io/mallory/todo-backend:v1@${digest("c")}`,
+      ],
+      "differs from the environment's ghcr.io/todo-gitops/todo-backend",
+    ],
+    [
+      "the same component twice",
+      [
+        "--environment",
+        "staging",
+        "--image",
+        `backend=${backend}`,
+        "--image",
+        `backend=${backend}`,
+      ],
+      "given twice",
+    ],
+  ])("refuses %s and writes nothing", async (_, args, message) => {
+    const dir = await gitRepo();
+    const before = await tree(dir);
+    const result = promote(dir, ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(await tree(dir)).toEqual(before);
+  });
+});
+
+describe("pull-request summary", () => {
+  it("lists added, removed and changed objects per environment with changed field paths, never values", async () => {
+    const dir = await gitRepo();
+    const secretish = "postgresql://user:hunter2-not-real@db/todo";
+    const staging = join(dir, "environments/staging.ts");
+    await writeFile(
+      staging,
+      (await readFile(staging, "utf8")).replace(
+        'environment: "staging"',
+        'environment: "staging-2"',
+      ),
+    );
+    const minikube = join(dir, "environments/minikube.ts");
+    await writeFile(
+      minikube,
+      (await readFile(minikube, "utf8")).replace(
+        'secrets: { provider: "bootstrap" },',
+        'secrets: { provider: "bootstrap" },\n  backend: { ...defaults.backend, replicas: 3 },',
+      ),
+    );
+    expect(run([join(REPO, "generate/cli.ts"), "render", "--root", dir]).status).toBe(0);
+    await writeFile(
+      join(dir, "rendered/staging/configmap-extra.yaml"),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  DATABASE_URL: ${secretish}\n`,
+    );
+    await unlink(join(dir, "rendered/minikube/poddisruptionbudget-todo-frontend.yaml"));
+    const text = markdown(summarize(await readTree(REPO), await readTree(dir)));
+    expect(text.startsWith("<!-- todo-gitops:rendered-summary -->")).toBe(true);
+    expect(text).toContain("#### environment **minikube**: 0 added, 1 removed, 1 changed");
+    expect(text).toContain("- changed: `Deployment/todo-backend`: `spec.replicas`");
+    expect(text).toContain("- removed: `PodDisruptionBudget/todo-frontend`");
+    expect(text).toContain("#### environment **staging**: 1 added, 0 removed, 1 changed");
+    expect(text).toContain("- changed: `ConfigMap/todo-config`: `data.ENVIRONMENT`");
+    expect(text).toContain("- added: `ConfigMap/extra`");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("staging-2");
+  });
+
+  it("names list items by their name", () => {
+    const before = {
+      spec: {
+        containers: [
+          { name: "backend", image: "a" },
+          { name: "sidecar", image: "x" },
+        ],
+      },
+    };
+    const after = {
+      spec: {
+        containers: [
+          { name: "sidecar", image: "x" },
+          { name: "backend", image: "b" },
+        ],
+      },
+    };
+    expect(changedFields(before, after)).toEqual(["spec.containers[backend].image"]);
+  });
+
+  it("says so when nothing changes", async () => {
+    expect(markdown(summarize(await readTree(REPO), await readTree(REPO)))).toContain(
+      "No object under `rendered/` or `argocd/` changes.",
+    );
+  });
+});
