@@ -47,7 +47,6 @@ async function build(target) {
     platform: "node",
     format: "esm",
     target: "node24",
-    minify: true,
     logLevel: "warning",
     // ajv-formats asks for `punycode`, which Node would answer with its deprecated built-in.
     alias: { punycode: "punycode/punycode.js" },
