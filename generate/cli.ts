@@ -5,10 +5,23 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "./load.ts";
-import { renderAll } from "./render.ts";
+import { type FileMap, renderAll } from "./render.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
 const FIX = "npm run render";
+
+/**
+ * Loads `<root>/environments` and renders it. Invalid input is printed (environment, field,
+ * rule) and gives undefined: the caller writes nothing and exits 2.
+ */
+export async function renderRoot(root: string): Promise<FileMap | undefined> {
+  try {
+    return renderAll(await loadEnvironments(join(root, "environments")));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return undefined;
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -22,13 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const root = values.root;
-  let files;
-  try {
-    files = renderAll(await loadEnvironments(join(root, "environments")));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
-  }
+  const files = await renderRoot(root);
+  if (files === undefined) return 2;
   if (mode === "render") {
     await writeOutput(root, files);
     process.stdout.write(`rendered ${files.size} files into rendered/ and argocd/\n`);

@@ -6,10 +6,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "../generate/load.ts";
-import { OUTPUT_ROOTS, renderAll } from "../generate/render.ts";
+import { renderRoot } from "../generate/cli.ts";
+import { OUTPUT_ROOTS } from "../generate/render.ts";
 import { writeOutput } from "../generate/writer.ts";
 
 export const FIX = "npm run render && git add rendered argocd && git commit";
@@ -36,13 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     options: { root: { type: "string", default: process.cwd() } },
   });
   const root = values.root;
-  let files;
-  try {
-    files = renderAll(await loadEnvironments(join(root, "environments")));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
-  }
+  const files = await renderRoot(root);
+  if (files === undefined) return 2;
   await writeOutput(root, files);
   // Untracked files count: an object the commit lacks is drift too.
   const status = git(root, [

@@ -6,16 +6,12 @@ import sys
 
 import uvicorn
 
-from .config import ConfigError, load_settings
+from .config import settings_or_exit
 from .logs import logging_config
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     from .main import create_app
 
     uvicorn.run(

@@ -6,6 +6,7 @@ reason (see `load_settings`), instead of failing later on the first request.
 
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
@@ -66,3 +67,12 @@ def load_settings() -> Settings:
         field = ".".join(str(part) for part in first["loc"])
         reason = "is required" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"configuration error: {field} {reason}") from None
+
+
+def settings_or_exit() -> Settings:
+    """For the entry points: the settings, or the one-line reason on stderr and exit status 2."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None

@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from .config import ConfigError, load_settings
+from .config import settings_or_exit
 from .logs import configure
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,11 +28,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     configure(settings.LOG_LEVEL)
     command.upgrade(alembic_config(settings.sqlalchemy_url), "head")
     logging.getLogger("todo_api.migrate").info("schema is current")
