@@ -1,9 +1,14 @@
 /**
  * Validation of the rendered objects before anything is written. Each object's own
  * kubernetes-models `validate()` (its OpenAPI schema) runs first; the checks below catch what the
- * schema does not: unknown fields, invalid names and label values, port names and numbers, and
- * references between objects that must meet (selectors, Service ports, Ingress backends,
- * ConfigMaps, Secrets, ServiceAccounts, probe ports).
+ * schema does not: invalid names and label values, port names and numbers, and references
+ * between objects that must meet (selectors, Service ports, Ingress backends, ConfigMaps,
+ * Secrets, ServiceAccounts, probe ports).
+ *
+ * Unknown fields, which validate() also accepts, cannot come from an environment (its schema is
+ * strict) but only from a component's code: TypeScript's excess-property checks catch them at
+ * compile time, and test/unknown-fields.test.ts walks every rendered object against the official
+ * client's field lists.
  */
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "./environment.ts";
 import type { KubeObject } from "./serialize.ts";
