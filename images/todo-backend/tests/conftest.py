@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from fake_openai import FakeOpenAI
 from postgres import PostgresServer, free_port, wait_for
 
@@ -112,7 +111,14 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="session")
 def app(database_url: str, fake_openai: FakeOpenAI) -> Iterator[AppProcess]:
     process = AppProcess(
-        app_env(DATABASE_URL=database_url, JWT_SECRET=JWT_SECRET, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake_openai.url, OPENAI_MODEL="test-model", LOG_LEVEL="INFO")
+        app_env(
+            DATABASE_URL=database_url,
+            JWT_SECRET=JWT_SECRET,
+            OPENAI_API_KEY=OPENAI_KEY,
+            OPENAI_BASE_URL=fake_openai.url,
+            OPENAI_MODEL="test-model",
+            LOG_LEVEL="INFO",
+        )
     ).start()
     yield process
     process.stop()

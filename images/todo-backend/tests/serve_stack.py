@@ -42,7 +42,13 @@ def main() -> int:
     try:
         postgres.start()
         url = postgres.create_database("todo")
-        env = app_env(DATABASE_URL=url, JWT_SECRET=JWT_SECRET, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake.url, OPENAI_MODEL="e2e")
+        env = app_env(
+            DATABASE_URL=url,
+            JWT_SECRET=JWT_SECRET,
+            OPENAI_API_KEY=OPENAI_KEY,
+            OPENAI_BASE_URL=fake.url,
+            OPENAI_MODEL="e2e",
+        )
         migrated = run_module("todo_api.migrate", env)
         if migrated.returncode != 0:
             print(migrated.stderr, file=sys.stderr)

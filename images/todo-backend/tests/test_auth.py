@@ -6,7 +6,6 @@ import uuid
 
 import httpx
 import jwt
-
 from conftest import JWT_SECRET
 
 
@@ -59,10 +58,20 @@ def test_passwords_are_stored_as_argon2_hashes(client: httpx.Client, database_ur
 def test_tokens_that_are_missing_forged_or_expired_get_401(client: httpx.Client) -> None:
     import datetime as dt
 
-    forged = jwt.encode({"sub": "1", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "x" * 40, algorithm="HS256")
-    expired = jwt.encode({"sub": "1", "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}, JWT_SECRET, algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "1", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "x" * 40, algorithm="HS256"
+    )
+    expired = jwt.encode(
+        {"sub": "1", "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}, JWT_SECRET, algorithm="HS256"
+    )
     none_alg = jwt.encode({"sub": "1"}, None, algorithm="none")
-    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": f"Bearer {forged}"}, {"Authorization": f"Bearer {expired}"}, {"Authorization": f"Bearer {none_alg}"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": f"Bearer {forged}"},
+        {"Authorization": f"Bearer {expired}"},
+        {"Authorization": f"Bearer {none_alg}"},
+    ):
         response = client.get("/api/tasks", headers=headers)
         assert response.status_code == 401, headers
         assert response.json()["detail"].startswith("Sign in first")

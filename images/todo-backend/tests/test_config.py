@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import JWT_SECRET, app_env, run_module
 
 
@@ -12,9 +11,18 @@ from conftest import JWT_SECRET, app_env, run_module
     [
         ({"JWT_SECRET": JWT_SECRET}, "configuration error: DATABASE_URL is required"),
         ({"DATABASE_URL": "postgresql://u@127.0.0.1:1/db"}, "configuration error: JWT_SECRET is required"),
-        ({"DATABASE_URL": "postgresql://u@127.0.0.1:1/db", "JWT_SECRET": "short-secret"}, "configuration error: JWT_SECRET must be at least 32 characters (got 12)"),
-        ({"DATABASE_URL": "mysql://u@h/db", "JWT_SECRET": JWT_SECRET}, "configuration error: DATABASE_URL must be a postgresql:// URL"),
-        ({"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "LOG_LEVEL": "LOUD"}, "configuration error: LOG_LEVEL"),
+        (
+            {"DATABASE_URL": "postgresql://u@127.0.0.1:1/db", "JWT_SECRET": "short-secret"},
+            "configuration error: JWT_SECRET must be at least 32 characters (got 12)",
+        ),
+        (
+            {"DATABASE_URL": "mysql://u@h/db", "JWT_SECRET": JWT_SECRET},
+            "configuration error: DATABASE_URL must be a postgresql:// URL",
+        ),
+        (
+            {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "LOG_LEVEL": "LOUD"},
+            "configuration error: LOG_LEVEL",
+        ),
     ],
 )
 @pytest.mark.parametrize("module", ["todo_api", "todo_api.migrate"])

@@ -7,7 +7,6 @@ import time
 
 import httpx
 import pytest
-
 from conftest import JWT_SECRET, AppProcess, app_env
 from postgres import PostgresServer
 

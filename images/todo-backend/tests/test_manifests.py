@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import JWT_SECRET
 
 from todo_api.config import Settings
 from todo_api.main import create_app
 from todo_api.routes.health import LIVENESS_PATH, READINESS_PATH
-
-from conftest import JWT_SECRET
 
 REPO = Path(__file__).resolve().parents[3]
 BACKEND = Path(__file__).resolve().parents[1]
@@ -54,7 +53,9 @@ def test_ports_and_ingress_reach_the_api(env: str, routes: set[tuple[str, str]])
     service = rendered(env, "service-todo-backend-svc.yaml")
     assert service["spec"]["ports"][0]["targetPort"] == port
     ingress = rendered(env, "ingress-todo-ingress.yaml")
-    api = next(p for p in ingress["spec"]["rules"][0]["http"]["paths"] if p["backend"]["service"]["name"] == "todo-backend-svc")
+    api = next(
+        p for p in ingress["spec"]["rules"][0]["http"]["paths"] if p["backend"]["service"]["name"] == "todo-backend-svc"
+    )
     # The Ingress forwards the prefix unchanged, so every API route must live under it.
     api_routes = [path for _, path in routes if path not in (READINESS_PATH, LIVENESS_PATH)]
     assert api_routes and all(path.startswith(api["path"] + "/") for path in api_routes)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import psycopg
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
-
 from conftest import JWT_SECRET, app_env, run_module
 from postgres import PostgresServer
+from sqlalchemy import create_engine
+
 from todo_api.models import Base
 
 

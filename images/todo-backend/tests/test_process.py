@@ -7,7 +7,6 @@ import json
 import signal
 
 import httpx
-
 from conftest import JWT_SECRET, AppProcess, app_env
 
 CLEAN_EXIT = (0, -signal.SIGTERM)

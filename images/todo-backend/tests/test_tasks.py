@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from conftest import new_user
 
 
@@ -16,7 +15,9 @@ def test_create_read_update_complete_delete(client: httpx.Client, auth: dict[str
     assert task["created_at"] and task["updated_at"]
 
     assert client.get(f"/api/tasks/{task['id']}", headers=auth).json() == task
-    updated = client.patch(f"/api/tasks/{task['id']}", json={"title": "Buy oat milk", "completed": True}, headers=auth).json()
+    updated = client.patch(
+        f"/api/tasks/{task['id']}", json={"title": "Buy oat milk", "completed": True}, headers=auth
+    ).json()
     assert (updated["title"], updated["description"], updated["completed"]) == ("Buy oat milk", "2 litres", True)
     assert updated["updated_at"] >= task["updated_at"]
 
@@ -78,7 +79,9 @@ BAD_REQUESTS = [
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status"), BAD_REQUESTS)
-def test_bad_input_gets_a_4xx_with_a_message(client: httpx.Client, auth: dict[str, str], method: str, path: str, body: object, status: int) -> None:
+def test_bad_input_gets_a_4xx_with_a_message(
+    client: httpx.Client, auth: dict[str, str], method: str, path: str, body: object, status: int
+) -> None:
     if isinstance(body, str):
         response = client.request(method, path, content=body, headers={**auth, "Content-Type": "application/json"})
     else:

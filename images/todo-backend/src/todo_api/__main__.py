@@ -16,7 +16,7 @@ def main() -> int:
 
     uvicorn.run(
         create_app(settings),
-        host="0.0.0.0",
+        host="0.0.0.0",  # noqa: S104 - in a container, the pod IP is the only way in
         port=settings.PORT,
         log_config=logging_config(settings.LOG_LEVEL),
         proxy_headers=True,

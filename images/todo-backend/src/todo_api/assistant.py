@@ -33,7 +33,12 @@ def _tool(name: str, description: str, properties: dict[str, Any], required: lis
         "function": {
             "name": name,
             "description": description,
-            "parameters": {"type": "object", "properties": properties, "required": required, "additionalProperties": False},
+            "parameters": {
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": False,
+            },
         },
     }
 
@@ -119,7 +124,11 @@ class Assistant:
                     await tasks.delete_task(session, task)
                     changes.append(TaskChange(action="deleted", task=snapshot))
                     return {"deleted": snapshot.model_dump(mode="json")}
-                update = {"completed": True} if name == "complete_task" else parsed_id.model_dump(exclude_none=True, exclude={"task_id"})
+                update = (
+                    {"completed": True}
+                    if name == "complete_task"
+                    else parsed_id.model_dump(exclude_none=True, exclude={"task_id"})
+                )
                 task = await tasks.update_task(session, task, update)
                 return self._changed(changes, "completed" if name == "complete_task" else "updated", task)
             return {"error": f"unknown tool {name}"}

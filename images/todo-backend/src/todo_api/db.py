@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+
 from sqlalchemy import text
-from sqlalchemy.pool import NullPool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from .config import Settings
 
@@ -28,13 +29,11 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def make_health_engine(settings: Settings) -> AsyncEngine:
     """A pool-less engine for /health: every probe opens a fresh connection, so a hung database
     can never hold the app's pool hostage, and a dead pooled connection never fakes an outage."""
-    return create_async_engine(
-        settings.sqlalchemy_url, poolclass=NullPool, connect_args={"connect_timeout": 2}
-    )
+    return create_async_engine(settings.sqlalchemy_url, poolclass=NullPool, connect_args={"connect_timeout": 2})
 
 
-async def database_reachable(engine: AsyncEngine, timeout: float) -> bool:
-    """One round trip (`SELECT 1`) within `timeout` seconds, whatever the database does.
+async def database_reachable(engine: AsyncEngine, seconds: float) -> bool:
+    """One round trip (`SELECT 1`) within `seconds`, whatever the database does.
 
     `asyncio.wait_for` is not enough: cancelling a psycopg query sends the server a cancel
     request and waits for it, which hangs as long as a frozen server does. So the probe is
@@ -46,11 +45,9 @@ async def database_reachable(engine: AsyncEngine, timeout: float) -> bool:
             await connection.execute(text("SELECT 1"))
 
     task = asyncio.create_task(ping())
-    done, _ = await asyncio.wait({task}, timeout=timeout)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
     if not done:
         task.cancel()
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
         return False
     return task.exception() is None
-
-

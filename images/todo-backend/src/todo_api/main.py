@@ -30,7 +30,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.health_engine = make_health_engine(settings)
         app.state.assistant = (
-            Assistant(AsyncOpenAI(api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL, timeout=30, max_retries=1), settings.OPENAI_MODEL)
+            Assistant(
+                AsyncOpenAI(
+                    api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL, timeout=30, max_retries=1
+                ),
+                settings.OPENAI_MODEL,
+            )
             if settings.OPENAI_API_KEY
             else None
         )
@@ -41,7 +46,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.health_engine.dispose()
         log.info("stopped")
 
-    app = FastAPI(title="Todo API", version=__version__, lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None, swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect")
+    app = FastAPI(
+        title="Todo API",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+    )
     app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)

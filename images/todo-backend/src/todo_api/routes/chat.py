@@ -27,7 +27,9 @@ async def chat(body: ChatIn, request: Request, session: SessionDep, user: UserDe
         reply, changes = await assistant.run(session, user.id, body.message, body.history)
     except openai.APIStatusError as error:
         log.warning("assistant upstream error", extra={"status": error.status_code})
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, f"The assistant's model service answered {error.status_code}") from None
+        raise HTTPException(
+            status.HTTP_502_BAD_GATEWAY, f"The assistant's model service answered {error.status_code}"
+        ) from None
     except openai.APIError as error:
         log.warning("assistant upstream unreachable", extra={"error": type(error).__name__})
         raise HTTPException(status.HTTP_502_BAD_GATEWAY, "The assistant's model service could not be reached") from None
