@@ -109,7 +109,11 @@ export function appProject(
   });
 }
 
-/** The app-of-apps: syncs every file of `argocd/` but its own. */
+/**
+ * The app-of-apps: syncs every file of `argocd/` but its own. No resources finalizer here, unlike
+ * the environments' Applications: deleting the root must not cascade into deleting every
+ * environment's workloads.
+ */
 export function rootApplication(): Application {
   return new Application({
     metadata: {
