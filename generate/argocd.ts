@@ -11,12 +11,10 @@ import type { Environment } from "./environment.ts";
 import { labels } from "./labels.ts";
 import type { KubeObject } from "./serialize.ts";
 import { fileName } from "./serialize.ts";
-import type { Validatable } from "./validate.ts";
+import { CLUSTER_SCOPED_KINDS, type Validatable } from "./validate.ts";
 
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
-/** Kinds that exist outside any namespace, among those the generator renders. */
-export const CLUSTER_SCOPED = new Set(["Namespace"]);
 
 /** Retries a failed sync 5 times, waiting 5 s, 10 s, 20 s ... at most 3 minutes. */
 const retry = { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } };
@@ -41,8 +39,8 @@ export function kindsOf(objects: readonly KubeObject[]): {
     seen.set(`${groupOf(o.apiVersion)}/${o.kind}`, { group: groupOf(o.apiVersion), kind: o.kind });
   const sorted = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, gk]) => gk);
   return {
-    cluster: sorted.filter((gk) => CLUSTER_SCOPED.has(gk.kind)),
-    namespaced: sorted.filter((gk) => !CLUSTER_SCOPED.has(gk.kind)),
+    cluster: sorted.filter((gk) => CLUSTER_SCOPED_KINDS.has(gk.kind)),
+    namespaced: sorted.filter((gk) => !CLUSTER_SCOPED_KINDS.has(gk.kind)),
   };
 }
 

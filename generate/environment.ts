@@ -121,7 +121,6 @@ export type EnvironmentImages = z.infer<typeof environmentImagesSchema>;
 
 /** `environments/images.json`: environment name to its images. CI is its only writer. */
 export const imagesFileSchema = z.record(z.string(), environmentImagesSchema);
-export type ImagesFile = z.infer<typeof imagesFileSchema>;
 
 const secretKey = z.string().min(1, "must not be empty");
 

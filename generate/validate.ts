@@ -45,7 +45,8 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?=[a-z0-9]))*$/;
 /** Kinds whose names must be DNS-1123 labels (the API server's rule), not just subdomains. */
 const LABEL_NAMED_KINDS = new Set(["Namespace", "Service", "StatefulSet"]);
-const CLUSTER_SCOPED_KINDS = new Set(["Namespace", "AppProject"]);
+/** Kinds that exist outside any namespace, among those the generator renders. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(["Namespace"]);
 
 /** The object as plain JSON data, as it will be serialized. */
 export function plain(model: Validatable): KubeObject {
@@ -130,10 +131,10 @@ function checkObject(o: KubeObject, namespace: string): Problem[] {
     );
   }
   if (CLUSTER_SCOPED_KINDS.has(o.kind)) {
-    if (o.metadata?.namespace !== undefined && o.kind !== "AppProject") {
+    if (o.metadata?.namespace !== undefined) {
       add("metadata.namespace", "must not be set on a cluster-scoped object");
     }
-  } else if (o.kind !== "Application" && o.metadata?.namespace !== namespace) {
+  } else if (o.metadata?.namespace !== namespace) {
     add(
       "metadata.namespace",
       `(${o.metadata?.namespace ?? "unset"}) must be the environment's namespace (${namespace})`,
