@@ -15,9 +15,9 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-Title = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[Text, StringConstraints(max_length=2000)]
+NoNul = AfterValidator(_no_nul)
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
+Description = Annotated[str, StringConstraints(max_length=2000), NoNul]
 
 
 class Strict(BaseModel):
@@ -27,7 +27,7 @@ class Strict(BaseModel):
 class SignUp(Strict):
     email: EmailStr
     password: str = Field(min_length=8, max_length=128)
-    name: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul] = ""
 
 
 class LogIn(Strict):
