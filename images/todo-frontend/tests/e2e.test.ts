@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -155,6 +156,27 @@ async function signUp(page: Page, base: string, email: string): Promise<void> {
 /** A task's checkbox: its label is the task's title (the Edit and Delete buttons only contain it). */
 const checkbox = (page: Page, title: string) =>
   page.getByRole("checkbox", { name: title, exact: true });
+/** axe-core's WCAG 2.1 A/AA rules on the page as it is: the violations, by rule and element. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: Document,
+            options: object,
+          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+  });
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
+
 const titles = (page: Page) => page.getByTestId("task").locator(".title").allInnerTexts();
 
 async function addTask(page: Page, title: string): Promise<void> {
@@ -169,6 +191,7 @@ describe("through the Ingress stand-in", () => {
     await page.goto(`${ingressUrl}/`);
     await expect.poll(() => page.url()).toBe(`${ingressUrl}/login`);
     await page.screenshot({ path: join(SHOTS, "1-login.png") });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await signUp(page, ingressUrl, `e2e-${Date.now()}@example.com`);
     await page.getByText("No tasks yet").waitFor();
@@ -210,6 +233,7 @@ describe("through the Ingress stand-in", () => {
       .waitFor();
     await page.getByTestId("task").filter({ hasText: "Call the plumber" }).waitFor();
     await page.screenshot({ path: join(SHOTS, "2-tasks-with-assistant.png"), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.reload();
     await page.getByTestId("task").first().waitFor();
@@ -246,6 +270,17 @@ describe("through the Ingress stand-in", () => {
       .toBe("Wrong email or password");
     await page.close();
   });
+});
+
+it("the accessibility check does report violations", async () => {
+  const page = await browser.newPage();
+  await page.setContent(
+    '<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>',
+  );
+  const violations = await accessibilityViolations(page);
+  expect(violations.some((v) => v.startsWith("image-alt"))).toBe(true);
+  expect(violations.some((v) => v.startsWith("label"))).toBe(true);
+  await page.close();
 });
 
 describe("the frontend alone, as through kubectl port-forward", () => {
