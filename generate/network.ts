@@ -8,6 +8,7 @@ import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule } fro
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { Environment } from "./environment.ts";
 import { labels, selector } from "./labels.ts";
+import { database } from "./names.ts";
 
 const tcp = (port: number) => ({ protocol: "TCP" as const, port });
 
@@ -52,6 +53,13 @@ export function toApp(app: string, port: number): EgressRule {
 /** Traffic to any address outside the cluster's pods on a port (an external database, an API). */
 export function toInternet(port: number): EgressRule {
   return { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(port)] };
+}
+
+/** Traffic to the environment's database: the in-cluster pods, or any address on its port. */
+export function toDatabase(env: Environment): EgressRule {
+  return env.database.mode === "in-cluster"
+    ? toApp(database.name, database.port)
+    : toInternet(env.database.port);
 }
 
 /** The policy of one app: which traffic may reach its pods, and where they may connect. */

@@ -2,13 +2,13 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import type { Environment } from "../environment.ts";
 import { imageReference } from "../environment.ts";
 import { labels, podLabels, selector } from "../labels.ts";
-import { APP_SECRET, APP_UID, backend as names, CONFIG_MAP, database, frontend } from "../names.ts";
+import { APP_SECRET, APP_UID, backend as names, CONFIG_MAP, frontend } from "../names.ts";
 import {
   appPolicy,
   dnsEgress,
   fromApp,
   fromIngressController,
-  toApp,
+  toDatabase,
   toInternet,
 } from "../network.ts";
 import {
@@ -27,10 +27,6 @@ const COMPONENT = "backend";
 export function backend(env: Environment) {
   const settings = env.backend;
   const scratch = scratchVolumes({ tmp: "/tmp" });
-  const databaseEgress =
-    env.database.mode === "in-cluster"
-      ? toApp(database.name, database.port)
-      : toInternet(env.database.port);
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Deployment({
@@ -78,7 +74,7 @@ export function backend(env: Environment) {
       component: COMPONENT,
       ingress: [fromIngressController(env, names.port), fromApp(frontend.name, names.port)],
       // HTTPS out for the OpenAI API.
-      egress: [dnsEgress, databaseEgress, toInternet(443)],
+      egress: [dnsEgress, toDatabase(env), toInternet(443)],
     }),
   ];
 }

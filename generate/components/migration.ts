@@ -2,8 +2,8 @@ import { Job } from "kubernetes-models/batch/v1/Job";
 import type { Environment } from "../environment.ts";
 import { imageReference } from "../environment.ts";
 import { labels, podLabels } from "../labels.ts";
-import { APP_SECRET, APP_UID, CONFIG_MAP, database, migration as names } from "../names.ts";
-import { appPolicy, dnsEgress, toApp, toInternet } from "../network.ts";
+import { APP_SECRET, APP_UID, CONFIG_MAP, migration as names } from "../names.ts";
+import { appPolicy, dnsEgress, toDatabase } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";
 import {
   containerSecurityContext,
@@ -73,12 +73,7 @@ export function migration(env: Environment) {
       app: names.name,
       component: COMPONENT,
       ingress: [],
-      egress: [
-        dnsEgress,
-        env.database.mode === "in-cluster"
-          ? toApp(database.name, database.port)
-          : toInternet(env.database.port),
-      ],
+      egress: [dnsEgress, toDatabase(env)],
     }),
   ];
 }
