@@ -23,10 +23,29 @@ import {
 
 const COMPONENT = "backend";
 
+/**
+ * What every container running the backend image shares (the app and its migration Job): the
+ * image, its configuration and secrets, resources, and the hardening with a writable /tmp.
+ */
+export function backendRuntime(env: Environment) {
+  const scratch = scratchVolumes({ tmp: "/tmp" });
+  return {
+    volumes: scratch.volumes,
+    container: {
+      image: imageReference(env.images.backend),
+      imagePullPolicy: env.backend.pullPolicy,
+      envFrom: [{ configMapRef: { name: CONFIG_MAP } }, { secretRef: { name: APP_SECRET } }],
+      resources: env.backend.resources,
+      securityContext: containerSecurityContext,
+      volumeMounts: scratch.volumeMounts,
+    },
+  };
+}
+
 /** The FastAPI backend (data model 2.4, 2.5): Deployment, Service, and what keeps them safe. */
 export function backend(env: Environment) {
   const settings = env.backend;
-  const scratch = scratchVolumes({ tmp: "/tmp" });
+  const runtime = backendRuntime(env);
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Deployment({
@@ -39,23 +58,15 @@ export function backend(env: Environment) {
           spec: hardenedPodSpec({
             app: names.name,
             uid: APP_UID,
-            volumes: scratch.volumes,
+            volumes: runtime.volumes,
             containers: [
               {
                 name: COMPONENT,
-                image: imageReference(env.images.backend),
-                imagePullPolicy: settings.pullPolicy,
+                ...runtime.container,
                 ports: [{ containerPort: names.port, name: "http", protocol: "TCP" }],
-                envFrom: [
-                  { configMapRef: { name: CONFIG_MAP } },
-                  { secretRef: { name: APP_SECRET } },
-                ],
-                resources: settings.resources,
                 startupProbe: httpProbe(settings.probes.startup, names.port),
                 livenessProbe: httpProbe(settings.probes.liveness, names.port),
                 readinessProbe: httpProbe(settings.probes.readiness, names.port),
-                securityContext: containerSecurityContext,
-                volumeMounts: scratch.volumeMounts,
               },
             ],
           }),

@@ -1,16 +1,11 @@
 import { Job } from "kubernetes-models/batch/v1/Job";
 import type { Environment } from "../environment.ts";
-import { imageReference } from "../environment.ts";
 import { labels, podLabels } from "../labels.ts";
-import { APP_SECRET, APP_UID, CONFIG_MAP, migration as names } from "../names.ts";
+import { APP_UID, migration as names } from "../names.ts";
 import { appPolicy, dnsEgress, toDatabase } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";
-import {
-  containerSecurityContext,
-  hardenedPodSpec,
-  scratchVolumes,
-  serviceAccount,
-} from "../workload.ts";
+import { hardenedPodSpec, serviceAccount } from "../workload.ts";
+import { backendRuntime } from "./backend.ts";
 
 const COMPONENT = "migration";
 
@@ -21,8 +16,7 @@ const COMPONENT = "migration";
  * applied, so on a fresh minikube the in-cluster database would not exist yet.
  */
 export function migration(env: Environment) {
-  const settings = env.backend;
-  const scratch = scratchVolumes({ tmp: "/tmp" });
+  const runtime = backendRuntime(env);
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Job({
@@ -46,22 +40,8 @@ export function migration(env: Environment) {
             ...hardenedPodSpec({
               app: names.name,
               uid: APP_UID,
-              volumes: scratch.volumes,
-              containers: [
-                {
-                  name: COMPONENT,
-                  image: imageReference(env.images.backend),
-                  imagePullPolicy: settings.pullPolicy,
-                  command: [...names.command],
-                  envFrom: [
-                    { configMapRef: { name: CONFIG_MAP } },
-                    { secretRef: { name: APP_SECRET } },
-                  ],
-                  resources: settings.resources,
-                  securityContext: containerSecurityContext,
-                  volumeMounts: scratch.volumeMounts,
-                },
-              ],
+              volumes: runtime.volumes,
+              containers: [{ name: COMPONENT, ...runtime.container, command: [...names.command] }],
             }),
             restartPolicy: "Never",
             topologySpreadConstraints: undefined,
