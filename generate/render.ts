@@ -36,14 +36,17 @@ interface Entry {
 /** One environment's objects, validated, each with its `rendered/<env>/<kind>-<name>.yaml`. */
 export function renderEnvironment(env: Environment): { entries: Entry[]; problems: Problem[] } {
   const models = buildObjects(env);
-  const problems = validateObjects(models, {
-    namespace: env.namespace,
-    providedSecrets: providedSecrets(env),
-  });
-  const entries = models.map((model) => {
-    const object = plain(model);
-    return { path: `rendered/${env.name}/${fileName(object)}`, object };
-  });
+  // Each model becomes plain JSON once; validation and serialization share it.
+  const objects = models.map(plain);
+  const problems = validateObjects(
+    models,
+    { namespace: env.namespace, providedSecrets: providedSecrets(env) },
+    objects,
+  );
+  const entries = objects.map((object) => ({
+    path: `rendered/${env.name}/${fileName(object)}`,
+    object,
+  }));
   return { entries, problems };
 }
 
@@ -56,11 +59,11 @@ function renderArgocd(
     environments,
     rendered.map((e) => e.object),
   );
-  const problems = models.flatMap(schemaProblems);
   const entries = models.map((model) => {
     const object = plain(model);
     return { path: `argocd/${fileName(object)}`, object };
   });
+  const problems = models.flatMap((model, i) => schemaProblems(model, entries[i]?.object));
   const all = [...rendered, ...entries];
   problems.push(
     ...validateArgocd(

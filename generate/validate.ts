@@ -54,13 +54,17 @@ export function plain(model: Validatable): KubeObject {
 }
 
 /** What the model's own schema (kubernetes-models `validate()`) rejects. */
-export function schemaProblems(model: Validatable): Problem[] {
+export function schemaProblems(model: Validatable, object?: KubeObject): Problem[] {
   try {
     model.validate();
     return [];
   } catch (error) {
     return [
-      { object: describe(plain(model)), field: "(schema)", message: (error as Error).message },
+      {
+        object: describe(object ?? plain(model)),
+        field: "(schema)",
+        message: (error as Error).message,
+      },
     ];
   }
 }
@@ -108,11 +112,14 @@ function matches(
 export function validateObjects(
   models: readonly Validatable[],
   options: { namespace: string; providedSecrets: readonly string[] },
+  objects: readonly KubeObject[] = models.map(plain),
 ): Problem[] {
   const problems: Problem[] = [];
-  const objects = models.map(plain);
   for (const [i, model] of models.entries()) {
-    problems.push(...schemaProblems(model), ...checkObject(objects[i]!, options.namespace));
+    problems.push(
+      ...schemaProblems(model, objects[i]),
+      ...checkObject(objects[i]!, options.namespace),
+    );
   }
   problems.push(...checkReferences(objects, options.providedSecrets));
   return problems;
