@@ -9,6 +9,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import type { Environment } from "./environment.ts";
 import { labels, selector } from "./labels.ts";
 import { database } from "./names.ts";
+import { syncWave } from "./sync-waves.ts";
 
 const tcp = (port: number) => ({ protocol: "TCP" as const, port });
 
@@ -68,7 +69,12 @@ export function appPolicy(
   options: { app: string; component: string; ingress: IngressRule[]; egress: EgressRule[] },
 ): NetworkPolicy {
   return new NetworkPolicy({
-    metadata: { name: options.app, namespace: env.namespace, labels: labels(options.component) },
+    metadata: {
+      name: options.app,
+      namespace: env.namespace,
+      labels: labels(options.component),
+      annotations: syncWave("setup"),
+    },
     spec: {
       podSelector: { matchLabels: selector(options.app) },
       policyTypes: ["Ingress", "Egress"],
@@ -81,7 +87,12 @@ export function appPolicy(
 /** Deny all traffic to and from every pod of the namespace unless another policy allows it. */
 export function defaultDeny(env: Environment): NetworkPolicy {
   return new NetworkPolicy({
-    metadata: { name: "default-deny", namespace: env.namespace, labels: labels("network") },
+    metadata: {
+      name: "default-deny",
+      namespace: env.namespace,
+      labels: labels("network"),
+      annotations: syncWave("setup"),
+    },
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   });
 }

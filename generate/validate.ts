@@ -11,10 +11,13 @@
  * client's field lists.
  */
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "./environment.ts";
+import { RULES } from "./rules/index.ts";
 import type { KubeObject } from "./serialize.ts";
 
 /** One problem: where (object and field) and what rule it breaks. */
 export interface Problem {
+  /** The output rule that found it (generate/rules/), when it comes from one. */
+  rule?: string;
   object: string;
   field: string;
   message: string;
@@ -26,7 +29,10 @@ export class RenderError extends Error {
   constructor(problems: readonly (Problem & { environment: string })[]) {
     super(
       `rendering failed, nothing was written:\n${problems
-        .map((p) => `  - environment "${p.environment}": ${p.object}: ${p.field}: ${p.message}`)
+        .map(
+          (p) =>
+            `  - environment "${p.environment}": ${p.rule === undefined ? "" : `[${p.rule}] `}${p.object}: ${p.field}: ${p.message}`,
+        )
         .join("\n")}`,
     );
     this.name = "RenderError";
@@ -122,6 +128,7 @@ export function validateObjects(
     );
   }
   problems.push(...checkReferences(objects, options.providedSecrets));
+  for (const rule of RULES) problems.push(...rule.check(objects, options));
   return problems;
 }
 

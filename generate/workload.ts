@@ -12,6 +12,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Environment } from "./environment.ts";
 import { labels, selector } from "./labels.ts";
+import { syncWave } from "./sync-waves.ts";
 
 type ProbeSettings = Environment["backend"]["probes"]["liveness"];
 
@@ -77,7 +78,12 @@ export function hardenedPodSpec(options: {
 /** The workload's own ServiceAccount, with no API token mounted. */
 export function serviceAccount(env: Environment, app: string, component: string): ServiceAccount {
   return new ServiceAccount({
-    metadata: { name: app, namespace: env.namespace, labels: labels(component) },
+    metadata: {
+      name: app,
+      namespace: env.namespace,
+      labels: labels(component),
+      annotations: syncWave("setup"),
+    },
     automountServiceAccountToken: false,
   });
 }
@@ -95,7 +101,12 @@ export function clusterService(
   },
 ): Service {
   return new Service({
-    metadata: { name: options.name, namespace: env.namespace, labels: labels(options.component) },
+    metadata: {
+      name: options.name,
+      namespace: env.namespace,
+      labels: labels(options.component),
+      annotations: syncWave("setup"),
+    },
     spec: {
       type: "ClusterIP",
       ...(options.headless === true ? { clusterIP: "None" } : {}),

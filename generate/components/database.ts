@@ -38,10 +38,13 @@ export function database(env: Environment) {
         name: names.name,
         namespace: env.namespace,
         labels: labels(COMPONENT),
-        annotations: syncWave("prerequisite"),
+        annotations: syncWave("database"),
       },
       spec: {
         replicas: 1,
+        // Said outright (it is the default): deleting or scaling down the StatefulSet, or its
+        // Application, never deletes the database's volume.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
         serviceName: names.service,
         selector: { matchLabels: selector(names.name) },
         template: {

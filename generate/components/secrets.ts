@@ -18,7 +18,7 @@ export function secrets(env: Environment) {
         name: APP_SECRET,
         namespace: env.namespace,
         labels: labels("secrets"),
-        annotations: syncWave("prerequisite"),
+        annotations: syncWave("setup"),
       },
       spec: {
         refreshInterval: settings.refreshInterval,

@@ -1,0 +1,226 @@
+/**
+ * Argo CD applies a sync wave by wave and waits for each wave to be healthy before the next. An
+ * object that needs an object of a later wave can never become healthy (a StatefulSet whose
+ * ServiceAccount comes later: `FailedCreate ... serviceaccount not found`), so the sync waits
+ * forever. This rule derives each object's dependencies from the objects themselves and refuses
+ * any that points to a later wave (or a later phase: PreSync, Sync, PostSync).
+ *
+ * Dependencies: the Namespace; a pod's ServiceAccount, ConfigMaps, Secrets (a rendered Secret, or
+ * the ExternalSecret whose target it is) and volume claims; the Services a pod reaches (its
+ * NetworkPolicies' egress to pods of this namespace, and the Services that select those pods); a
+ * StatefulSet's governing Service; an Ingress's backend Services and TLS Secret. Secrets the
+ * environment provides by its own means exist before any sync and are no dependency.
+ */
+import type { KubeObject } from "../serialize.ts";
+import { SYNC_WAVE } from "../sync-waves.ts";
+import type { Problem } from "../validate.ts";
+import { annotations, describe, type Rule } from "./rule.ts";
+
+const PHASES = ["PreSync", "Sync", "PostSync"] as const;
+
+/** Where an object runs in a sync: its phase (a hook's own, else Sync) and its wave. */
+export function syncPosition(o: KubeObject): { phase: number; wave: number } {
+  const a = annotations(o);
+  const hook = a["argocd.argoproj.io/hook"]?.split(",")[0]?.trim();
+  const phase = PHASES.indexOf((hook ?? "Sync") as (typeof PHASES)[number]);
+  return { phase: phase === -1 ? 1 : phase, wave: Number.parseInt(a[SYNC_WAVE] ?? "0", 10) || 0 };
+}
+
+const later = (a: ReturnType<typeof syncPosition>, b: ReturnType<typeof syncPosition>) =>
+  a.phase > b.phase || (a.phase === b.phase && a.wave > b.wave);
+
+const label = (p: ReturnType<typeof syncPosition>) => `${PHASES[p.phase]} wave ${p.wave}`;
+
+type Labels = Record<string, string>;
+interface PodSpec {
+  serviceAccountName?: string;
+  containers?: ContainerRefs[];
+  initContainers?: ContainerRefs[];
+  volumes?: {
+    secret?: { secretName?: string };
+    configMap?: { name?: string };
+    persistentVolumeClaim?: { claimName?: string };
+    projected?: { sources?: { secret?: { name?: string }; configMap?: { name?: string } }[] };
+  }[];
+}
+interface ContainerRefs {
+  envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
+  env?: { valueFrom?: { secretKeyRef?: { name?: string }; configMapKeyRef?: { name?: string } } }[];
+}
+
+const template = (o: KubeObject) =>
+  (o.spec as { template?: { metadata?: { labels?: Labels }; spec?: PodSpec } } | undefined)
+    ?.template;
+
+const selects = (selector: Labels | undefined, labels: Labels | undefined) =>
+  selector !== undefined &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** A dependency: the object needed, and the field of the dependent that names it. */
+interface Need {
+  kind: string;
+  name: string;
+  field: string;
+}
+
+function podNeeds(o: KubeObject, objects: readonly KubeObject[]): Need[] {
+  const t = template(o);
+  const spec = t?.spec;
+  if (spec === undefined) return [];
+  const at = "spec.template.spec";
+  const needs: Need[] = [];
+  if (spec.serviceAccountName !== undefined)
+    needs.push({
+      kind: "ServiceAccount",
+      name: spec.serviceAccountName,
+      field: `${at}.serviceAccountName`,
+    });
+  for (const [group, list] of [
+    ["containers", spec.containers],
+    ["initContainers", spec.initContainers],
+  ] as const) {
+    (list ?? []).forEach((c, i) => {
+      const field = `${at}.${group}[${i}]`;
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef?.name)
+          needs.push({
+            kind: "ConfigMap",
+            name: from.configMapRef.name,
+            field: `${field}.envFrom`,
+          });
+        if (from.secretRef?.name)
+          needs.push({ kind: "Secret", name: from.secretRef.name, field: `${field}.envFrom` });
+      }
+      for (const variable of c.env ?? []) {
+        const ref = variable.valueFrom;
+        if (ref?.configMapKeyRef?.name)
+          needs.push({ kind: "ConfigMap", name: ref.configMapKeyRef.name, field: `${field}.env` });
+        if (ref?.secretKeyRef?.name)
+          needs.push({ kind: "Secret", name: ref.secretKeyRef.name, field: `${field}.env` });
+      }
+    });
+  }
+  (spec.volumes ?? []).forEach((v, i) => {
+    const field = `${at}.volumes[${i}]`;
+    if (v.secret?.secretName) needs.push({ kind: "Secret", name: v.secret.secretName, field });
+    if (v.configMap?.name) needs.push({ kind: "ConfigMap", name: v.configMap.name, field });
+    if (v.persistentVolumeClaim?.claimName)
+      needs.push({
+        kind: "PersistentVolumeClaim",
+        name: v.persistentVolumeClaim.claimName,
+        field,
+      });
+    for (const source of v.projected?.sources ?? []) {
+      if (source.secret?.name) needs.push({ kind: "Secret", name: source.secret.name, field });
+      if (source.configMap?.name)
+        needs.push({ kind: "ConfigMap", name: source.configMap.name, field });
+    }
+  });
+  // The Services it reaches: egress of the NetworkPolicies that select its pods, to pods of this
+  // namespace, and the Services selecting those pods.
+  const podLabels = t?.metadata?.labels;
+  for (const policy of objects.filter((x) => x.kind === "NetworkPolicy")) {
+    const pspec = policy.spec as {
+      podSelector?: { matchLabels?: Labels };
+      egress?: { to?: { podSelector?: { matchLabels?: Labels }; namespaceSelector?: unknown }[] }[];
+    };
+    if (!selects(pspec.podSelector?.matchLabels, podLabels)) continue;
+    for (const rule of pspec.egress ?? [])
+      for (const peer of rule.to ?? []) {
+        if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) continue;
+        const targets = objects.filter((w) =>
+          selects(peer.podSelector?.matchLabels, template(w)?.metadata?.labels),
+        );
+        for (const service of objects.filter((s) => s.kind === "Service")) {
+          const sel = (service.spec as { selector?: Labels }).selector;
+          if (targets.some((w) => selects(sel, template(w)?.metadata?.labels)))
+            needs.push({
+              kind: "Service",
+              name: service.metadata?.name ?? "",
+              field: `(reaches it: NetworkPolicy/${policy.metadata?.name} egress)`,
+            });
+        }
+      }
+  }
+  if (o.kind === "StatefulSet") {
+    const serviceName = (o.spec as { serviceName?: string }).serviceName;
+    if (serviceName) needs.push({ kind: "Service", name: serviceName, field: "spec.serviceName" });
+  }
+  return needs;
+}
+
+function ingressNeeds(o: KubeObject): Need[] {
+  const spec = o.spec as {
+    tls?: { secretName?: string }[];
+    rules?: { http?: { paths?: { backend: { service?: { name: string } } }[] } }[];
+  };
+  const needs: Need[] = [];
+  spec.rules?.forEach((rule, i) =>
+    rule.http?.paths?.forEach((path, j) => {
+      if (path.backend.service)
+        needs.push({
+          kind: "Service",
+          name: path.backend.service.name,
+          field: `spec.rules[${i}].http.paths[${j}].backend.service`,
+        });
+    }),
+  );
+  spec.tls?.forEach((tls, i) => {
+    if (tls.secretName)
+      needs.push({ kind: "Secret", name: tls.secretName, field: `spec.tls[${i}].secretName` });
+  });
+  return needs;
+}
+
+export const waveOrder: Rule = {
+  id: "wave-order",
+  description:
+    "An object depends only on objects of its own or an earlier Argo CD sync wave; otherwise the sync waits forever.",
+  reads: ["*"],
+  check(objects, context) {
+    const providers = new Map<string, KubeObject>();
+    for (const o of objects) {
+      providers.set(`${o.kind}/${o.metadata?.name ?? ""}`, o);
+      if (o.kind === "ExternalSecret") {
+        const target =
+          (o.spec as { target?: { name?: string } }).target?.name ?? o.metadata?.name ?? "";
+        providers.set(`Secret/${target}`, o);
+      }
+    }
+    const provided = new Set(context.providedSecrets.map((name) => `Secret/${name}`));
+    const namespace = objects.find((o) => o.kind === "Namespace");
+    const problems: Problem[] = [];
+    for (const o of objects) {
+      const needs = [
+        ...(namespace !== undefined && o.kind !== "Namespace"
+          ? [
+              {
+                kind: "Namespace",
+                name: namespace.metadata?.name ?? "",
+                field: "metadata.namespace",
+              },
+            ]
+          : []),
+        ...podNeeds(o, objects),
+        ...(o.kind === "Ingress" ? ingressNeeds(o) : []),
+      ];
+      const own = syncPosition(o);
+      for (const need of needs) {
+        const key = `${need.kind}/${need.name}`;
+        if (provided.has(key)) continue;
+        const provider = providers.get(key);
+        if (provider === undefined) continue; // a missing object is the references rule's finding
+        const theirs = syncPosition(provider);
+        if (later(theirs, own))
+          problems.push({
+            rule: waveOrder.id,
+            object: describe(o),
+            field: need.field,
+            message: `needs ${describe(provider)}${describe(provider) === key ? "" : ` (which creates ${key})`}, in is in ${label(theirs)}, after this object's ${label(own)}: Argo CD waits for ${label(own)} to be healthy before it applies ${describe(provider)}, so the sync never finishes`,
+          });
+      }
+    }
+    return problems;
+  },
+};

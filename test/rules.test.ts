@@ -1,0 +1,108 @@
+/**
+ * Output rules (generate/rules/): each is shown a failing and a passing set of objects, and the
+ * real environments pass every rule.
+ */
+import { describe, expect, it } from "vitest";
+import { RULES } from "../generate/rules/index.ts";
+import { syncPosition, waveOrder } from "../generate/rules/wave-order.ts";
+import { providedSecrets } from "../generate/components/secrets.ts";
+import type { KubeObject } from "../generate/serialize.ts";
+import { clone, ENVIRONMENTS, environment, objectsOf } from "./helpers.ts";
+
+const context = (name: string) => {
+  const env = environment(name);
+  return { namespace: env.namespace, providedSecrets: providedSecrets(env) };
+};
+
+function setWave(objects: KubeObject[], kind: string, name: string, wave: string | undefined) {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (o === undefined) throw new Error(`${kind}/${name} is not rendered`);
+  const meta = o.metadata as { annotations?: Record<string, string> };
+  meta.annotations ??= {};
+  if (wave === undefined) delete meta.annotations["argocd.argoproj.io/sync-wave"];
+  else meta.annotations["argocd.argoproj.io/sync-wave"] = wave;
+}
+
+describe("every output rule", () => {
+  for (const env of ENVIRONMENTS)
+    it(`passes on ${env.name}`, () => {
+      const objects = objectsOf(env);
+      for (const rule of RULES) expect(rule.check(objects, context(env.name)), rule.id).toEqual([]);
+    });
+
+  it("has a unique kebab-case id and a one-line description", () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(rule.description).not.toContain("\n");
+    }
+  });
+});
+
+describe("wave-order", () => {
+  const minikube = () => clone(objectsOf(environment("minikube")));
+  const staging = () => clone(objectsOf(environment("staging")));
+
+  it("refuses a StatefulSet whose ServiceAccount comes in a later wave (the first-sync deadlock)", () => {
+    const objects = minikube();
+    setWave(objects, "ServiceAccount", "todo-db", undefined);
+    const found = waveOrder.check(objects, context("minikube"));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        rule: "wave-order",
+        object: "StatefulSet/todo-db",
+        field: "spec.template.spec.serviceAccountName",
+      }),
+    );
+    expect(found[0]?.message).toMatch(/ServiceAccount\/todo-db.*wave 0.*wave -2/);
+  });
+
+  it("refuses a hook Job whose ConfigMap or reached Service comes later", () => {
+    const objects = minikube();
+    setWave(objects, "ConfigMap", "todo-config", "0");
+    setWave(objects, "Service", "todo-db-svc", "0");
+    const found = waveOrder.check(objects, context("minikube"));
+    const job = found.filter((p) => p.object === "Job/todo-backend-migrate");
+    expect(job.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("ConfigMap/todo-config"),
+        expect.stringContaining("Service/todo-db-svc"),
+      ]),
+    );
+  });
+
+  it("follows a Secret to the ExternalSecret that creates it", () => {
+    const objects = staging();
+    setWave(objects, "ExternalSecret", "todo-secrets", "1");
+    const found = waveOrder.check(objects, context("staging"));
+    expect(found.some((p) => p.message.includes("ExternalSecret/todo-secrets"))).toBe(true);
+    expect(found.some((p) => p.object === "Job/todo-backend-migrate")).toBe(true);
+  });
+
+  it("refuses an object in an earlier wave than its Namespace", () => {
+    const objects = minikube();
+    setWave(objects, "Namespace", "todo", "5");
+    const found = waveOrder.check(objects, context("minikube"));
+    expect(found.some((p) => p.field === "metadata.namespace")).toBe(true);
+  });
+
+  it("accepts dependencies in the same wave, and Secrets the environment provides", () => {
+    const objects = minikube();
+    for (const o of objects) setWave(objects, o.kind, o.metadata?.name ?? "", "0");
+    expect(waveOrder.check(objects, context("minikube"))).toEqual([]);
+  });
+
+  it("orders hooks by phase before wave", () => {
+    const pre = {
+      kind: "Job",
+      metadata: {
+        annotations: { "argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/sync-wave": "5" },
+      },
+    } as unknown as KubeObject;
+    const sync = {
+      kind: "Job",
+      metadata: { annotations: { "argocd.argoproj.io/sync-wave": "-9" } },
+    } as unknown as KubeObject;
+    expect(syncPosition(pre).phase).toBeLessThan(syncPosition(sync).phase);
+  });
+});
