@@ -48,6 +48,9 @@ async function build(target) {
     format: "esm",
     target: "node24",
     logLevel: "warning",
+    // The alias below is resolved from the working directory: make that the repository, so a
+    // first run from elsewhere (`--root`, a test's scratch folder) builds the same bundle.
+    absWorkingDir: repo,
     // ajv-formats asks for `punycode`, which Node would answer with its deprecated built-in.
     alias: { punycode: "punycode/punycode.js" },
     banner: {

@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Environment, EnvironmentError, resolveEnvironment } from "./environment.ts";
+import { describeLoadError } from "./load-error.ts";
 
 export const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
 
@@ -41,9 +42,14 @@ export async function loadEnvironments(
   const environments: Environment[] = [];
   const errors: EnvironmentError[] = [];
   for (const name of await environmentNames(dir)) {
-    const module = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as {
-      default?: unknown;
-    };
+    const file = join(dir, `${name}.ts`);
+    let module: { default?: unknown };
+    try {
+      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (error) {
+      // A syntax error's own message names no place; this names file:line:column.
+      throw new Error(`${describeLoadError(file, error)}\nnothing was written.`, { cause: error });
+    }
     try {
       environments.push(resolveEnvironment(name, module.default, images));
     } catch (error) {
