@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync, existsSync, appendFileSync, chmodSync } fr
 import { join } from "node:path";
 import { parseArgs, parseEnv } from "node:util";
 import type { Environment } from "../generate/environment.ts";
+import { labels } from "../generate/labels.ts";
 import { loadEnvironments } from "../generate/load.ts";
 import { APP_SECRET, database, DB_SECRET } from "../generate/names.ts";
 import { fileName } from "../generate/serialize.ts";
@@ -95,6 +96,9 @@ export function planSecrets(
   return { secrets, generated };
 }
 
+/** The component a bootstrap Secret belongs to, for its recommended labels. */
+const COMPONENT: Record<string, string> = { [APP_SECRET]: "secrets", [DB_SECRET]: "database" };
+
 /** The Secret manifests, as one JSON List for `kubectl apply -f -`. */
 export function secretManifests(env: Environment, plan: SecretPlan): string {
   const items = [...plan.secrets].map(([name, stringData]) => ({
@@ -103,7 +107,8 @@ export function secretManifests(env: Environment, plan: SecretPlan): string {
     metadata: {
       name,
       namespace: env.namespace,
-      labels: { "app.kubernetes.io/part-of": "todo-system" },
+      // The recommended labels every rendered object carries, as the rendered ExternalSecret has.
+      labels: labels(COMPONENT[name] ?? "secrets"),
     },
     type: "Opaque",
     stringData,

@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { project } from "../environments/defaults.ts";
 import { planSecrets, secretManifests, weakness } from "../scripts/bootstrap-secrets.ts";
 import { environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
 
@@ -69,6 +70,22 @@ describe("planSecrets", () => {
         )
         .sort(),
     ).toEqual(["todo/todo-db-credentials", "todo/todo-secrets"]);
+  });
+
+  it("gives each Secret the recommended labels, with its component", () => {
+    const list = JSON.parse(secretManifests(minikube, planSecrets(minikube, {})));
+    const labelsOf = (name: string) =>
+      list.items.find((s: { metadata: { name: string } }) => s.metadata.name === name).metadata
+        .labels;
+    const recommended = (component: string) => ({
+      "app.kubernetes.io/name": "todo-app",
+      "app.kubernetes.io/component": component,
+      "app.kubernetes.io/part-of": "todo-system",
+      "app.kubernetes.io/version": project.appVersion,
+      "app.kubernetes.io/managed-by": "todo-gitops",
+    });
+    expect(labelsOf("todo-secrets")).toEqual(recommended("secrets"));
+    expect(labelsOf("todo-db-credentials")).toEqual(recommended("database"));
   });
 });
 
