@@ -8,6 +8,9 @@
  * - DATABASE_URL is derived for the in-cluster database, and required otherwise.
  * - OPENAI_API_KEY is optional: without it the backend runs and its chat answers 503.
  * - The manifests go to `kubectl apply -f -` on standard input; they are never written to disk.
+ * - A cluster must answer first (`kubectl get --raw /readyz`): without one, nothing is created,
+ *   not even the env file, and the error says which kubectl context did not answer. The
+ *   `Secret ...` lines are printed only once kubectl has applied them.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -124,6 +127,33 @@ function kubectl(args: string[], input?: string): void {
     throw new Error(`kubectl ${args.join(" ")} failed with exit code ${String(result.status)}`);
 }
 
+/** How long the reachability check waits for the API server. */
+const REACH_TIMEOUT = "5s";
+
+/**
+ * Throws unless kubectl's current context has an API server that answers: a plain sentence
+ * naming the context, then kubectl's own reason. Without it, `kubectl apply` would fail with
+ * advice (`--validate=false`) that does not apply here.
+ */
+export function requireCluster(env: Environment): string {
+  const current = spawnSync("kubectl", ["config", "current-context"], { encoding: "utf8" });
+  if (current.error !== undefined)
+    throw new Error(`kubectl could not be run: ${current.error.message}`);
+  const context = current.status === 0 ? current.stdout.trim() : "(no current kubectl context)";
+  const ready = spawnSync(
+    "kubectl",
+    ["get", "--raw", "/readyz", `--request-timeout=${REACH_TIMEOUT}`],
+    { encoding: "utf8" },
+  );
+  if (ready.status !== 0) {
+    const reason = `${ready.stderr}${ready.stdout}`.trim().split("\n")[0] || "no answer";
+    throw new Error(
+      `no cluster at ${context}: is ${env.name} running?\n  (kubectl get --raw /readyz: ${reason})\nnothing was created.`,
+    );
+  }
+  return context;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values: options, positionals } = parseArgs({
     args: argv,
@@ -151,10 +181,15 @@ export async function main(argv: string[]): Promise<number> {
     const envFile = options["env-file"] ?? join(options.root, `.env.${name}`);
     const values = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
     const plan = planSecrets(env, values);
-    for (const [secret, data] of plan.secrets) {
-      process.stdout.write(`Secret ${env.namespace}/${secret}: ${Object.keys(data).join(", ")}\n`);
+    const summary = [...plan.secrets].map(
+      ([secret, data]) => `Secret ${env.namespace}/${secret}: ${Object.keys(data).join(", ")}`,
+    );
+    if (options["dry-run"]) {
+      process.stdout.write(`dry run, nothing applied; would apply:\n${summary.join("\n")}\n`);
+      return 0;
     }
-    if (options["dry-run"]) return 0;
+    // Before anything is created, the env file included.
+    const context = requireCluster(env);
     const generatedKeys = Object.keys(plan.generated);
     if (generatedKeys.length > 0) {
       if (!existsSync(envFile))
@@ -174,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     kubectl(["apply", "-f", namespaceFile]);
     kubectl(["apply", "-f", "-"], secretManifests(env, plan));
+    process.stdout.write(`applied to kubectl context ${context}:\n${summary.join("\n")}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`bootstrap:secrets: ${(error as Error).message}\n`);

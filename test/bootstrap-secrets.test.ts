@@ -1,7 +1,9 @@
 /**
  * The minikube secrets bootstrap: generates strong values when absent, refuses weak ones, keeps
- * values out of every file but the git-ignored env file, and hands the Secrets to kubectl on
- * standard input. kubectl is replaced by a recording script: the cluster is outside this machine.
+ * values out of every file but the git-ignored env file, checks that a cluster answers before it
+ * creates anything, and hands the Secrets to kubectl on standard input. kubectl is replaced by a
+ * recording script that answers as kubectl does; the cluster suite (test/cluster/) runs the same
+ * command against a real API server.
  */
 import { spawnSync } from "node:child_process";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -95,29 +97,58 @@ describe("npm run bootstrap:secrets", () => {
     for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
   });
 
-  async function setup() {
+  /** What the fake kubectl answers to the reachability check and to `apply -f -`. */
+  const CLUSTER_UP = `echo ok`;
+  const CLUSTER_DOWN = `echo "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?" >&2; exit 1`;
+  const APPLIED = `cat >> "$DIR/kubectl.stdin"; echo "secret/todo-secrets created"`;
+  const APPLY_FAILS = `cat > /dev/null; echo "error: the server could not find the requested resource" >&2; exit 1`;
+
+  async function setup(cluster = CLUSTER_UP, apply = APPLIED, context = "echo minikube") {
     const dir = await scratchRepo();
     dirs.push(dir);
     const bin = join(dir, "bin");
     await mkdir(bin);
-    // Records each call's arguments and standard input, as a real kubectl would receive them.
+    // Records each call's arguments, and the standard input of \`apply -f -\`, as a real kubectl
+    // would receive them; answers the calls the command makes.
     await writeFile(
       join(bin, "kubectl"),
-      `#!/bin/sh\necho "$*" >> "${dir}/kubectl.calls"\ncat >> "${dir}/kubectl.stdin"\n`,
+      [
+        "#!/bin/sh",
+        `DIR="${dir}"`,
+        `echo "$*" >> "$DIR/kubectl.calls"`,
+        `case "$*" in`,
+        `  "config current-context") ${context} ;;`,
+        `  "get --raw /readyz"*) ${cluster} ;;`,
+        `  "apply -f -") ${apply} ;;`,
+        `  "apply -f "*) echo "namespace/todo created" ;;`,
+        `  *) echo "unexpected kubectl call: $*" >&2; exit 2 ;;`,
+        `esac`,
+        "",
+      ].join("\n"),
     );
     await chmod(join(bin, "kubectl"), 0o755);
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     return { dir, env };
   }
   const script = join(REPO, "scripts/bootstrap-secrets.ts");
+  const calls = async (dir: string) =>
+    (await readFile(join(dir, "kubectl.calls"), "utf8")).trimEnd().split("\n");
 
   it("creates the namespace and Secrets through kubectl, and saves generated values only in the env file", async () => {
     const { dir, env } = await setup();
     const before = await tree(join(dir, "rendered"));
     const result = run([script, "minikube", "--root", dir], { env });
     expect(result.status, result.stderr).toBe(0);
-    expect(await readFile(join(dir, "kubectl.calls"), "utf8")).toBe(
-      `apply -f ${dir}/rendered/minikube/namespace-todo.yaml\napply -f -\n`,
+    // The cluster is asked first, then the namespace and the Secrets are applied.
+    expect(await calls(dir)).toEqual([
+      "config current-context",
+      "get --raw /readyz --request-timeout=5s",
+      `apply -f ${dir}/rendered/minikube/namespace-todo.yaml`,
+      "apply -f -",
+    ]);
+    // Reported once applied, after kubectl's own output, without values.
+    expect(result.stdout).toMatch(
+      /secret\/todo-secrets created\napplied to kubectl context minikube:\nSecret todo\/todo-db-credentials: POSTGRES_PASSWORD\nSecret todo\/todo-secrets: DATABASE_URL, JWT_SECRET, OPENAI_API_KEY\n$/,
     );
     const envFile = parseEnv(await readFile(join(dir, ".env.minikube"), "utf8"));
     expect(((await stat(join(dir, ".env.minikube"))).mode & 0o777).toString(8)).toBe("600");
@@ -134,6 +165,46 @@ describe("npm run bootstrap:secrets", () => {
     // A second run keeps the same values.
     expect(run([script, "minikube", "--root", dir], { env }).status).toBe(0);
     expect(parseEnv(await readFile(join(dir, ".env.minikube"), "utf8"))).toEqual(envFile);
+  });
+
+  it.each([
+    ["minikube is stopped", "echo minikube", "no cluster at minikube: is minikube running?"],
+    [
+      "no context is set",
+      `echo "error: current-context is not set" >&2; exit 1`,
+      "no cluster at (no current kubectl context): is minikube running?",
+    ],
+  ])(
+    "with no cluster (%s) says so plainly, exits non-zero and creates nothing",
+    async (_, context, message) => {
+      const { dir, env } = await setup(CLUSTER_DOWN, APPLIED, context);
+      const result = run([script, "minikube", "--root", dir], { env });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`bootstrap:secrets: ${message}\n`);
+      // kubectl's reason follows; its advice for apply (--validate=false) never appears.
+      expect(result.stderr).toContain("192.168.49.2:8443 was refused");
+      expect(result.stderr).not.toContain("--validate");
+      expect(result.stdout).not.toContain("Secret ");
+      expect((await calls(dir)).filter((c) => c.startsWith("apply"))).toEqual([]);
+      await expect(stat(join(dir, ".env.minikube"))).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it("prints no Secret as created when kubectl cannot apply it", async () => {
+    const { dir, env } = await setup(CLUSTER_UP, APPLY_FAILS);
+    const result = run([script, "minikube", "--root", dir], { env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("kubectl apply -f - failed");
+    expect(result.stdout).not.toContain("Secret ");
+  });
+
+  it("--dry-run names the Secrets and keys, and asks no cluster", async () => {
+    const { dir, env } = await setup(CLUSTER_DOWN);
+    const result = run([script, "minikube", "--root", dir, "--dry-run"], { env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain("nothing applied");
+    expect(result.stdout).toContain("Secret todo/todo-secrets: DATABASE_URL, JWT_SECRET");
+    await expect(stat(join(dir, "kubectl.calls"))).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses a weak secret, calling kubectl not at all", async () => {
