@@ -1,6 +1,6 @@
 /**
  * Values shared by every environment: the data model's Helm values (spec section 3), as
- * corrected in DESIGN.md, plus the project-wide settings. Environments spread these and
+ * corrected in docs/data-model.md, plus the project-wide settings. Environments spread these and
  * override fields; this file is data, not an environment (the loader skips it).
  */
 import type { EnvironmentData } from "../generate/environment.ts";

@@ -5,7 +5,7 @@
  * references come separately from `environments/images.json`. The schema below is the single
  * source of both the TypeScript type and the run-time rules, so the two cannot drift apart.
  * Defaults (`@default`) are the data model's Helm values (spec section 3) as corrected in
- * DESIGN.md; `environments/defaults.ts` holds them as values.
+ * docs/data-model.md; `environments/defaults.ts` holds them as values.
  */
 import { z } from "zod";
 import { parseQuantity } from "./quantity.ts";
@@ -78,7 +78,7 @@ const workload = z.strictObject({
   pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]),
   probes: z.strictObject({
     /**
-     * Restarts a stuck container. Must not depend on the database (DESIGN.md).
+     * Restarts a stuck container. Must not depend on the database (docs/data-model.md 8.4).
      * @default backend /livez 15/10/5/3; frontend /healthz 15/10/5/3
      */
     liveness: probe,
@@ -216,7 +216,7 @@ export const environmentDataSchema = z
       className: dnsLabel,
       /** Host the app is served on. @default "todo.local" */
       host: z.string().regex(INGRESS_HOST, "must be a DNS host name such as todo.example.com"),
-      /** Extra annotations, e.g. for cert-manager. Never `rewrite-target` (DESIGN.md). @default {} */
+      /** Extra annotations, e.g. for cert-manager. Never `rewrite-target` (docs/data-model.md 8.1). @default {} */
       annotations: z.record(z.string(), z.string()),
       /** TLS certificate Secret, provided in the cluster (e.g. by cert-manager). @default none */
       tls: z.strictObject({ secretName: dnsLabel }).optional(),
@@ -250,7 +250,7 @@ export const environmentDataSchema = z
         code: "custom",
         path: ["ingress", "annotations", rewrite],
         message:
-          "must not be set: a rewrite sends /api/tasks to the backend as / (DESIGN.md); the backend serves /api itself",
+          "must not be set: a rewrite sends /api/tasks to the backend as / (docs/data-model.md 8.1); the backend serves /api itself",
       });
     }
   });

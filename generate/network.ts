@@ -1,6 +1,6 @@
 /**
  * NetworkPolicy pieces. The namespace denies everything by default; each component's own
- * policy opens exactly the paths it needs (DESIGN.md: ingress controller to both Services,
+ * policy opens exactly the paths it needs (docs/data-model.md 9: ingress controller to both Services,
  * frontend to backend, backend to its database and DNS).
  */
 import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";

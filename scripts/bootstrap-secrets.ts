@@ -1,7 +1,7 @@
 /**
  * `npm run bootstrap:secrets -- <env>`: creates the Secrets an environment with
- * `secrets.provider: bootstrap` needs (DESIGN.md: secret values never enter git) from a local,
- * git-ignored `.env.<env>` file, with kubectl.
+ * `secrets.provider: bootstrap` needs (secret values never enter git: docs/data-model.md 8.5)
+ * from a local, git-ignored `.env.<env>` file, with kubectl.
  *
  * - JWT_SECRET and the dev database password are generated when absent, and written back to the
  *   env file so that later runs keep them; a weak one is refused.

@@ -5,7 +5,7 @@ import { APP_SECRET, APP_SECRET_KEYS, DB_SECRET } from "../names.ts";
 import { syncWave } from "../sync-waves.ts";
 
 /**
- * Secret `todo-secrets` is never rendered with values (DESIGN.md). With `external-secrets` an
+ * Secret `todo-secrets` is never rendered with values (docs/data-model.md 8.5). With `external-secrets` an
  * ExternalSecret materialises it from the environment's store; with `bootstrap` nothing is
  * rendered and `npm run bootstrap:secrets` creates it in the cluster.
  */
