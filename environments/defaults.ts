@@ -36,8 +36,9 @@ export const defaults = {
   backend: {
     replicas: 2,
     resources: {
-      requests: { cpu: "200m", memory: "256Mi" },
-      limits: { cpu: "500m", memory: "512Mi" },
+      // Disk: logs and /tmp (an emptyDir of at most 64Mi, see the backend component).
+      requests: { cpu: "200m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
     },
     pullPolicy: "IfNotPresent",
     probes: {
@@ -50,19 +51,23 @@ export const defaults = {
   frontend: {
     replicas: 2,
     resources: {
-      requests: { cpu: "100m", memory: "128Mi" },
-      limits: { cpu: "250m", memory: "256Mi" },
+      // Disk: logs, /tmp (64Mi) and Next.js' image cache (128Mi).
+      requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "128Mi" },
+      limits: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "512Mi" },
     },
     pullPolicy: "IfNotPresent",
     probes: {
       // A light route outside /api: probing / would render the whole page every 5 seconds.
-      liveness: { path: "/healthz", ...probeTimings.liveness },
+      // No path: a TCP connect. The server is up; /healthz (readiness) says it can serve.
+      liveness: { ...probeTimings.liveness },
       readiness: { path: "/healthz", ...probeTimings.readiness },
       startup: { path: "/healthz", ...probeTimings.startup },
     },
   },
   ingress: { className: "nginx", host: "todo.local", annotations: {} },
   ingressControllerNamespace: "ingress-nginx",
+  // Kubernetes' own defaults (kubeadm, minikube): pods 10.244.0.0/16, Services 10.96.0.0/12.
+  clusterNetwork: { podCIDRs: ["10.244.0.0/16"], serviceCIDRs: ["10.96.0.0/12"] },
   argocd: {
     project: project.argocdProject,
     server: "https://kubernetes.default.svc",

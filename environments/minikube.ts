@@ -16,8 +16,9 @@ export default {
     mode: "in-cluster",
     storage: "1Gi",
     resources: {
-      requests: { cpu: "100m", memory: "128Mi" },
-      limits: { cpu: "500m", memory: "256Mi" },
+      // Disk: logs, /tmp and the socket folder; the data itself is on the volume claim.
+      requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "256Mi" },
     },
   },
   argocd: { ...defaults.argocd, sync: "automated" },

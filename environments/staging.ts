@@ -25,7 +25,10 @@ export default {
       OPENAI_API_KEY: "todo-staging/openai-api-key",
     },
   },
-  database: { mode: "external", port: 5432 },
+  // Placeholder (a documentation range, RFC 5737): the database provider's published addresses.
+  database: { mode: "external", port: 5432, cidrs: ["203.0.113.0/24"] },
+  // Placeholders: the staging cluster's pod and Service ranges, as its CNI and API server say.
+  clusterNetwork: { podCIDRs: ["10.100.0.0/16"], serviceCIDRs: ["10.200.0.0/20"] },
   argocd: {
     ...defaults.argocd,
     // The staging cluster as registered in Argo CD (`argocd cluster add`).

@@ -7,7 +7,7 @@
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import { project } from "../environments/defaults.ts";
-import type { Environment } from "./environment.ts";
+import { type Environment, unreleased } from "./environment.ts";
 import { labels } from "./labels.ts";
 import type { KubeObject } from "./serialize.ts";
 import { fileName } from "./serialize.ts";
@@ -82,6 +82,7 @@ export function appProject(
   environments: readonly Environment[],
   kinds: ReturnType<typeof kindsOf>,
 ): AppProject {
+  const syncWindows = unreleasedWindows(environments);
   const destinations = new Map(
     environments.map((env) => [
       `${env.argocd.server} ${env.namespace}`,
@@ -103,8 +104,28 @@ export function appProject(
         .map(([, d]) => d),
       clusterResourceWhitelist: kinds.cluster,
       namespaceResourceWhitelist: kinds.namespaced,
+      ...(syncWindows.length > 0 ? { syncWindows } : {}),
     },
   });
+}
+
+/**
+ * An environment whose images were never promoted (all-zero digests) must not be synced: its
+ * pods would sit in ImagePullBackOff. A deny window that is always open (every minute, for an
+ * hour) blocks its Application's syncs, the UI's Sync button included (`manualSync: false`),
+ * and the UI says why. The first promotion pull request re-renders the project without it.
+ */
+function unreleasedWindows(environments: readonly Environment[]) {
+  return environments
+    .filter((env) => unreleased(env).length > 0)
+    .map((env) => ({
+      kind: "deny",
+      schedule: "* * * * *",
+      duration: "1h",
+      timeZone: "UTC",
+      applications: [`todo-${env.name}`],
+      manualSync: false,
+    }));
 }
 
 /**

@@ -7,6 +7,7 @@
  * Defaults (`@default`) are the data model's Helm values (spec section 3) as corrected in
  * docs/data-model.md; `environments/defaults.ts` holds them as values.
  */
+import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 import { parseQuantity } from "./quantity.ts";
 
@@ -31,6 +32,18 @@ const quantity = (unit: "cpu" | "memory") =>
         : "must be a Kubernetes quantity such as 256Mi or 1Gi",
   });
 
+/** `10.96.0.0/12` or `fd00::/108`: an address and a prefix length its family allows. */
+export function isCidr(value: string): boolean {
+  const [address = "", prefix, ...rest] = value.split("/");
+  if (prefix === undefined || rest.length > 0 || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  const bits = Number(prefix);
+  return (isIPv4(address) && bits <= 32) || (isIPv6(address) && bits <= 128);
+}
+const cidr = z
+  .string()
+  .refine(isCidr, { message: "must be a CIDR such as 10.96.0.0/12 or fd00::/108" });
+const cidrs = z.array(cidr).min(1, "must list at least one CIDR");
+
 const replicas = z
   .number({ error: "must be a number" })
   .int("must be a whole number")
@@ -40,16 +53,29 @@ const replicas = z
 const seconds = (min: number) =>
   z.number().int("must be a whole number of seconds").min(min, `must be at least ${min}`);
 
+const amounts = z.strictObject({
+  cpu: quantity("cpu"),
+  memory: quantity("memory"),
+  /** Node disk for logs, the writable layer and emptyDirs; over the limit the pod is evicted. */
+  "ephemeral-storage": quantity("memory"),
+});
+
 const resources = z.strictObject({
   /** What the scheduler reserves for each pod. */
-  requests: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }),
-  /** The most each pod may use: CPU above it is throttled, memory above it is OOM-killed. */
-  limits: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }),
+  requests: amounts,
+  /**
+   * The most each pod may use: CPU above it is throttled, memory above it is OOM-killed, disk
+   * above it gets the pod evicted (rather than filling the node's disk for its other pods).
+   */
+  limits: amounts,
 });
 
 const probe = z.strictObject({
-  /** HTTP path the kubelet requests; 2xx or 3xx means success. */
-  path: z.string().startsWith("/", "must start with '/'"),
+  /**
+   * HTTP path the kubelet requests; 2xx or 3xx means success. Omitted: a TCP connect to the
+   * container's port (the process is up and accepting).
+   */
+  path: z.string().startsWith("/", "must start with '/'").optional(),
   /** Seconds after the container starts before the first probe. */
   initialDelaySeconds: seconds(0),
   /** Seconds between probes. */
@@ -169,6 +195,11 @@ const database = z.discriminatedUnion("mode", [
     mode: z.literal("external"),
     /** TCP port the backend may reach outside the cluster. @default 5432 */
     port: z.number().int().min(1).max(65535),
+    /**
+     * The addresses the database is served from: the only ones the backend and the migration may
+     * reach on `port` (the provider's published range, or a private endpoint's subnet).
+     */
+    cidrs,
   }),
 ]);
 
@@ -225,17 +256,35 @@ export const environmentDataSchema = z
     database,
     /** Namespace of the ingress controller, allowed in by the NetworkPolicies. */
     ingressControllerNamespace: dnsLabel,
+    /**
+     * The cluster's own address ranges. Egress to "the internet" excepts them: under Calico an
+     * ipBlock of 0.0.0.0/0 also matches every pod and Service, so without the except an egress
+     * rule to the internet on 443 would open every in-cluster port 443 as well.
+     */
+    clusterNetwork: z.strictObject({
+      /** Pod addresses (the CNI's pool, `--cluster-cidr`). */
+      podCIDRs: cidrs,
+      /** Service addresses (`--service-cluster-ip-range`). */
+      serviceCIDRs: cidrs,
+    }),
     argocd,
   })
   .superRefine((env, ctx) => {
     for (const component of ["backend", "frontend"] as const) {
       checkResources(env[component].resources, [component, "resources"], ctx);
       const { liveness, readiness } = env[component].probes;
-      if (component === "backend" && liveness.path === readiness.path) {
+      if (readiness.path === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [component, "probes", "readiness", "path"],
+          message: "missing: readiness must ask the app over HTTP whether it can serve",
+        });
+      }
+      if (liveness.path !== undefined && liveness.path === readiness.path) {
         ctx.addIssue({
           code: "custom",
           path: [component, "probes", "liveness", "path"],
-          message: `(${liveness.path}) must not be the readiness path: readiness checks the database, and a database outage must not restart every pod`,
+          message: `(${liveness.path}) must not be the readiness path: a pod that cannot serve for a while (its database is down, it is busy) is taken out of its Service, not restarted`,
         });
       }
     }
@@ -260,7 +309,7 @@ function checkResources(
   path: (string | number)[],
   ctx: z.RefinementCtx,
 ): void {
-  for (const unit of ["cpu", "memory"] as const) {
+  for (const unit of ["cpu", "memory", "ephemeral-storage"] as const) {
     const request = parseQuantity(res.requests[unit]);
     const limit = parseQuantity(res.limits[unit]);
     if (request !== undefined && limit !== undefined && request > limit) {
@@ -342,10 +391,31 @@ export function resolveEnvironment(fileName: string, data: unknown, images: unkn
       }
     }
   }
+  if (parsed.success && envImages !== undefined && parsed.data.argocd.sync === "automated") {
+    for (const component of unreleased({ images: envImages })) {
+      problems.push(
+        `images.json.${fileName}.${component}.digest: (${UNRELEASED_DIGEST}) is the never-promoted placeholder, which no registry serves; argocd.sync is automated, so Argo CD would sync it into ImagePullBackOff. Promote an image first (npm run promote)`,
+      );
+    }
+  }
   if (problems.length > 0 || !parsed.success || envImages === undefined) {
     throw new EnvironmentError(fileName, problems);
   }
   return { ...parsed.data, images: envImages };
+}
+
+/**
+ * The digest `environments/images.json` holds for an image that was never promoted: all zeros,
+ * which no registry can serve. Such an environment cannot be synced (see `unreleased`).
+ */
+export const UNRELEASED_DIGEST = `sha256:${"0".repeat(64)}`;
+
+/** The components of an environment whose image was never promoted, sorted. */
+export function unreleased(env: Pick<Environment, "images">): string[] {
+  return Object.entries(env.images)
+    .filter(([, ref]) => ref?.digest === UNRELEASED_DIGEST)
+    .map(([component]) => component)
+    .sort();
 }
 
 /** `repository:tag@digest`, or `repository:tag` when no digest is pinned. */

@@ -58,7 +58,51 @@ export async function loadEnvironments(
     }
   }
   if (errors.length > 0) throw new AggregateEnvironmentError(errors);
+  const clashes = collisions(environments);
+  if (clashes.length > 0) throw new CollisionError(clashes);
   return environments;
+}
+
+/**
+ * Two environments that own the same namespace of the same cluster, or serve the same host, would
+ * be two Argo CD Applications overwriting (and pruning) each other's objects. Each clash names
+ * both files.
+ */
+export function collisions(environments: readonly Environment[]): string[] {
+  const found: string[] = [];
+  const file = (env: Environment) => `environments/${env.name}.ts`;
+  const claims = [
+    {
+      what: (env: Environment) => `${env.argocd.server} ${env.namespace}`,
+      say: (env: Environment) =>
+        `both deploy to namespace "${env.namespace}" of cluster ${env.argocd.server} (argocd.server, namespace)`,
+    },
+    {
+      what: (env: Environment) => env.ingress.host,
+      say: (env: Environment) => `both serve host ${env.ingress.host} (ingress.host)`,
+    },
+  ];
+  for (const claim of claims) {
+    const owner = new Map<string, Environment>();
+    for (const env of environments) {
+      const first = owner.get(claim.what(env));
+      if (first === undefined) owner.set(claim.what(env), env);
+      else
+        found.push(
+          `${file(first)} and ${file(env)} ${claim.say(env)}: their Applications would overwrite and prune each other's objects; give one its own`,
+        );
+    }
+  }
+  return found;
+}
+
+export class CollisionError extends Error {
+  constructor(clashes: readonly string[]) {
+    super(
+      `environments collide:\n${clashes.map((c) => `  - ${c}`).join("\n")}\nnothing was written.`,
+    );
+    this.name = "EnvironmentError";
+  }
 }
 
 export class AggregateEnvironmentError extends Error {

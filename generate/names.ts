@@ -13,7 +13,14 @@ export const APP_SECRET_KEYS = ["DATABASE_URL", "JWT_SECRET", "OPENAI_API_KEY"] 
 /** Secret with POSTGRES_PASSWORD for the in-cluster dev database. */
 export const DB_SECRET = "todo-db-credentials";
 
-export const backend = { name: "todo-backend", service: "todo-backend-svc", port: 8000 } as const;
+export const backend = {
+  name: "todo-backend",
+  service: "todo-backend-svc",
+  port: 8000,
+  /** uvicorn's graceful shutdown: in-flight requests get this long after SIGTERM (the image's
+   * `timeout_graceful_shutdown`; test/invariants.test.ts keeps the two equal). */
+  drainSeconds: 20,
+} as const;
 /** The schema migration Job and its command (images/todo-backend: `python -m todo_api.migrate`). */
 export const migration = {
   name: "todo-backend-migrate",
@@ -23,6 +30,8 @@ export const frontend = {
   name: "todo-frontend",
   service: "todo-frontend-svc",
   port: 3000,
+  /** Pages and the /api pass-through are short; the chat's own deadline bounds the longest. */
+  drainSeconds: 10,
 } as const;
 export const database = {
   name: "todo-db",

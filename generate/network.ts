@@ -51,16 +51,35 @@ export function toApp(app: string, port: number): EgressRule {
   return { to: [{ podSelector: { matchLabels: selector(app) } }], ports: [tcp(port)] };
 }
 
-/** Traffic to any address outside the cluster's pods on a port (an external database, an API). */
-export function toInternet(port: number): EgressRule {
-  return { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(port)] };
+const IPV4_ANY = "0.0.0.0/0";
+const IPV6_ANY = "::/0";
+
+/**
+ * Traffic to any address outside the cluster on a port (an API on the internet), over IPv4 and
+ * IPv6. The cluster's own pod and Service ranges are excepted: an ipBlock matches in-cluster
+ * addresses too under some CNIs (Calico), so "the internet on 443" would otherwise also open
+ * every pod's and Service's port 443.
+ */
+export function toInternet(env: Environment, port: number): EgressRule {
+  const cluster = [...env.clusterNetwork.podCIDRs, ...env.clusterNetwork.serviceCIDRs];
+  const block = (cidr: string, family: (c: string) => boolean) => {
+    const except = cluster.filter(family);
+    return { ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } };
+  };
+  return {
+    to: [block(IPV4_ANY, (c) => !c.includes(":")), block(IPV6_ANY, (c) => c.includes(":"))],
+    ports: [tcp(port)],
+  };
 }
 
-/** Traffic to the environment's database: the in-cluster pods, or any address on its port. */
+/** Traffic to the environment's database: its in-cluster pods, or the addresses it is served from. */
 export function toDatabase(env: Environment): EgressRule {
   return env.database.mode === "in-cluster"
     ? toApp(database.name, database.port)
-    : toInternet(env.database.port);
+    : {
+        to: env.database.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [tcp(env.database.port)],
+      };
 }
 
 /** The policy of one app: which traffic may reach its pods, and where they may connect. */

@@ -77,6 +77,18 @@ const appProjectSpec = z.strictObject({
   destinations: z.array(destination).min(1),
   clusterResourceWhitelist: z.array(groupKind),
   namespaceResourceWhitelist: z.array(groupKind),
+  syncWindows: z
+    .array(
+      z.strictObject({
+        kind: z.enum(["allow", "deny"]),
+        schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron schedule"),
+        duration,
+        timeZone: z.string(),
+        applications: z.array(z.string().min(1)).min(1),
+        manualSync: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 const APPLICATION_FILE = /^[a-z0-9-]+\.yaml$/;

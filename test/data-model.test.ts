@@ -55,14 +55,16 @@ describe("the data model's objects in rendered/minikube", () => {
       expect(c.image).toBe(`${name}:latest`);
       expect(c.imagePullPolicy).toBe("IfNotPresent");
       expect(c.ports).toEqual([{ containerPort: port, name: "http", protocol: "TCP" }]);
-      expect(c.resources).toEqual(resources);
+      // The data model's CPU and memory figures; ephemeral storage is added (see README).
+      expect(c.resources).toMatchObject(resources);
       expect(c.livenessProbe).toMatchObject({
         initialDelaySeconds: 15,
         periodSeconds: 10,
         timeoutSeconds: 5,
         failureThreshold: 3,
-        httpGet: { port },
       });
+      // An HTTP liveness (backend /livez) or a TCP connect (frontend), on the app's port.
+      expect(c.livenessProbe?.httpGet?.port ?? c.livenessProbe?.tcpSocket?.port).toBe(port);
       expect(c.readinessProbe).toMatchObject({
         initialDelaySeconds: 5,
         periodSeconds: 5,

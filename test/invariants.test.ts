@@ -12,6 +12,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IService } from "kubernetes-models/v1/Service";
+import { BlockList, isIPv6 } from "node:net";
 import { describe, expect, it } from "vitest";
 import { providedSecrets } from "../generate/components/secrets.ts";
 import { buildObjects } from "../generate/render.ts";
@@ -205,7 +206,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     interface PolicyPeer {
       podSelector?: { matchLabels?: Record<string, string> };
       namespaceSelector?: { matchLabels?: Record<string, string> };
-      ipBlock?: { cidr: string };
+      ipBlock?: { cidr: string; except?: string[] };
     }
     interface Rule {
       from?: PolicyPeer[];
@@ -222,7 +223,18 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
       Object.keys(s?.matchLabels ?? {}).length === 0;
 
     const peerMatches = (p: PolicyPeer, peer: Peer): boolean => {
-      if ("ip" in peer) return p.ipBlock?.cidr === "0.0.0.0/0";
+      if ("ip" in peer) {
+        if (p.ipBlock === undefined) return false;
+        const inside = (cidr: string) => {
+          const [address = "", bits = "0"] = cidr.split("/");
+          const family = isIPv6(address) ? "ipv6" : "ipv4";
+          if (family !== (isIPv6(peer.ip) ? "ipv6" : "ipv4")) return false;
+          const list = new BlockList();
+          list.addSubnet(address, Number(bits), family);
+          return list.check(peer.ip, family);
+        };
+        return inside(p.ipBlock.cidr) && !(p.ipBlock.except ?? []).some(inside);
+      }
       if (p.ipBlock !== undefined) return false;
       const namespaceOk =
         p.namespaceSelector === undefined
@@ -286,7 +298,32 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
         expect(allowsIn(pod("todo-backend"), "todo-db", 5432)).toBe(true);
       } else {
         expect(allowsOut("todo-backend", { ip: "203.0.113.10" }, env.database.port)).toBe(true);
+        expect(allowsOut("todo-backend-migrate", { ip: "203.0.113.10" }, env.database.port)).toBe(
+          true,
+        );
+        // Only the database's addresses, not any address on its port.
+        expect(allowsOut("todo-backend", { ip: "198.51.100.7" }, env.database.port)).toBe(false);
       }
+    });
+    it("lets the backend reach the internet on 443 over IPv4 and IPv6, but no in-cluster address", () => {
+      expect(allowsOut("todo-backend", { ip: "162.159.140.245" }, 443)).toBe(true);
+      expect(allowsOut("todo-backend", { ip: "2606:4700::6812:1" }, 443)).toBe(true);
+      const { podCIDRs, serviceCIDRs } = env.clusterNetwork;
+      for (const cidr of [...podCIDRs, ...serviceCIDRs]) {
+        const inRange = cidr.replace(/\.0\/\d+$/, ".9").replace(/::\/\d+$/, "::9");
+        expect(allowsOut("todo-backend", { ip: inRange }, 443), inRange).toBe(false);
+      }
+    });
+    it("never opens an address block to all addresses without excepting the cluster's ranges", () => {
+      const cluster = [...env.clusterNetwork.podCIDRs, ...env.clusterNetwork.serviceCIDRs];
+      for (const policy of policies)
+        for (const rule of policy.spec?.egress ?? [])
+          for (const peer of rule.to ?? []) {
+            const block = peer.ipBlock;
+            if (block === undefined || !["0.0.0.0/0", "::/0"].includes(block.cidr)) continue;
+            const family = (c: string) => c.includes(":") === block.cidr.includes(":");
+            expect(block.except ?? [], policy.metadata?.name).toEqual(cluster.filter(family));
+          }
     });
     it("denies everything else", () => {
       const stranger = { namespace: "default", labels: { app: "curious" } };

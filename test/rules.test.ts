@@ -4,6 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { RULES } from "../generate/rules/index.ts";
+import { distinctProbes } from "../generate/rules/distinct-probes.ts";
+import { ephemeralStorage } from "../generate/rules/ephemeral-storage.ts";
+import { gracefulStop } from "../generate/rules/graceful-stop.ts";
 import { syncPosition, waveOrder } from "../generate/rules/wave-order.ts";
 import { providedSecrets } from "../generate/components/secrets.ts";
 import type { KubeObject } from "../generate/serialize.ts";
@@ -104,5 +107,63 @@ describe("wave-order", () => {
       metadata: { annotations: { "argocd.argoproj.io/sync-wave": "-9" } },
     } as unknown as KubeObject;
     expect(syncPosition(pre).phase).toBeLessThan(syncPosition(sync).phase);
+  });
+});
+
+/** A fresh copy of minikube's objects, to break one of them in a test. */
+const fresh = (): KubeObject[] => clone(objectsOf(environment("minikube")));
+const pick = (objects: KubeObject[], kind: string, name: string) => {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (o === undefined) throw new Error(`${kind}/${name}`);
+  // plain JSON, reached into freely by the tests
+  return o as any;
+};
+
+describe("ephemeral-storage", () => {
+  it("refuses a container without an ephemeral-storage limit and an emptyDir without sizeLimit", () => {
+    const objects = fresh();
+    const d = pick(objects, "Deployment", "todo-backend");
+    delete d.spec.template.spec.containers[0].resources.limits["ephemeral-storage"];
+    delete d.spec.template.spec.volumes[0].emptyDir.sizeLimit;
+    const found = ephemeralStorage.check(objects, context("minikube"));
+    expect(found.map((p) => p.field)).toEqual([
+      "spec.template.spec.containers[0].resources.limits",
+      "spec.template.spec.volumes[0].emptyDir.sizeLimit",
+    ]);
+  });
+  it("refuses emptyDirs larger than the pod's limit", () => {
+    const objects = fresh();
+    pick(objects, "Deployment", "todo-frontend").spec.template.spec.volumes[0].emptyDir.sizeLimit =
+      "10Gi";
+    expect(ephemeralStorage.check(objects, context("minikube"))).toHaveLength(1);
+  });
+});
+
+describe("distinct-probes", () => {
+  it("refuses a liveness probe that makes the readiness probe's check", () => {
+    const objects = fresh();
+    const c = pick(objects, "Deployment", "todo-frontend").spec.template.spec.containers[0];
+    c.livenessProbe = { ...c.readinessProbe, periodSeconds: 30 };
+    expect(distinctProbes.check(objects, context("minikube"))).toEqual([
+      expect.objectContaining({ object: "Deployment/todo-frontend", rule: "distinct-probes" }),
+    ]);
+  });
+});
+
+describe("graceful-stop", () => {
+  it("refuses a served Deployment without a preStop pause", () => {
+    const objects = fresh();
+    delete pick(objects, "Deployment", "todo-backend").spec.template.spec.containers[0].lifecycle;
+    expect(gracefulStop.check(objects, context("minikube"))[0]?.field).toBe(
+      "spec.template.spec.containers[0].lifecycle.preStop",
+    );
+  });
+  it("refuses a grace period that the pause uses up", () => {
+    const objects = fresh();
+    pick(objects, "Deployment", "todo-frontend").spec.template.spec.terminationGracePeriodSeconds =
+      5;
+    expect(gracefulStop.check(objects, context("minikube"))[0]?.message).toMatch(
+      /must exceed the preStop pause/,
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   containerSecurityContext,
   disruptionBudget,
   hardenedPodSpec,
+  gracefulStop,
   httpProbe,
   scratchVolumes,
   serviceAccount,
@@ -28,7 +29,7 @@ const COMPONENT = "backend";
  * image, its configuration and secrets, resources, and the hardening with a writable /tmp.
  */
 export function backendRuntime(env: Environment) {
-  const scratch = scratchVolumes({ tmp: "/tmp" });
+  const scratch = scratchVolumes({ tmp: { mountPath: "/tmp", sizeLimit: "64Mi" } });
   return {
     volumes: scratch.volumes,
     container: {
@@ -46,6 +47,7 @@ export function backendRuntime(env: Environment) {
 export function backend(env: Environment) {
   const settings = env.backend;
   const runtime = backendRuntime(env);
+  const stop = gracefulStop(names.drainSeconds);
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Deployment({
@@ -58,6 +60,7 @@ export function backend(env: Environment) {
           spec: hardenedPodSpec({
             app: names.name,
             uid: APP_UID,
+            terminationGracePeriodSeconds: stop.terminationGracePeriodSeconds,
             volumes: runtime.volumes,
             containers: [
               {
@@ -67,6 +70,7 @@ export function backend(env: Environment) {
                 startupProbe: httpProbe(settings.probes.startup, names.port),
                 livenessProbe: httpProbe(settings.probes.liveness, names.port),
                 readinessProbe: httpProbe(settings.probes.readiness, names.port),
+                lifecycle: stop.lifecycle,
               },
             ],
           }),
@@ -85,7 +89,7 @@ export function backend(env: Environment) {
       component: COMPONENT,
       ingress: [fromIngressController(env, names.port), fromApp(frontend.name, names.port)],
       // HTTPS out for the OpenAI API.
-      egress: [dnsEgress, toDatabase(env), toInternet(443)],
+      egress: [dnsEgress, toDatabase(env), toInternet(env, 443)],
     }),
   ];
 }

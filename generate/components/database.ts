@@ -24,7 +24,11 @@ export function database(env: Environment) {
   const settings = env.database;
   const image = env.images.database;
   if (settings.mode !== "in-cluster" || image === undefined) return [];
-  const scratch = scratchVolumes({ tmp: "/tmp", run: "/var/run/postgresql" });
+  const scratch = scratchVolumes({
+    tmp: { mountPath: "/tmp", sizeLimit: "64Mi" },
+    // The server's socket and lock file.
+    run: { mountPath: "/var/run/postgresql", sizeLimit: "1Mi" },
+  });
   const ready = [
     "pg_isready",
     "--host=127.0.0.1",
@@ -52,6 +56,10 @@ export function database(env: Environment) {
           spec: hardenedPodSpec({
             app: names.name,
             uid: POSTGRES_UID,
+            // No preStop pause: no Ingress sends it traffic, and the backend reconnects. The
+            // image's stop signal (SIGINT) makes PostgreSQL's fast shutdown: it ends sessions,
+            // writes a checkpoint and exits; 60 s leaves the checkpoint time on a slow disk.
+            terminationGracePeriodSeconds: 60,
             volumes: scratch.volumes,
             containers: [
               {
@@ -71,7 +79,14 @@ export function database(env: Environment) {
                 ],
                 resources: settings.resources,
                 startupProbe: { exec: { command: ready }, periodSeconds: 5, failureThreshold: 24 },
-                livenessProbe: { exec: { command: ready }, periodSeconds: 10, timeoutSeconds: 5 },
+                // Liveness: the server accepts connections; readiness: it accepts this database's
+                // sessions (pg_isready). Not the same check, so a server busy with recovery is
+                // taken out of its Service rather than restarted in the middle of it.
+                livenessProbe: {
+                  tcpSocket: { port: names.port },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                },
                 readinessProbe: { exec: { command: ready }, periodSeconds: 5, timeoutSeconds: 3 },
                 securityContext: containerSecurityContext,
                 volumeMounts: [

@@ -9,6 +9,7 @@ import {
   containerSecurityContext,
   disruptionBudget,
   hardenedPodSpec,
+  gracefulStop,
   httpProbe,
   scratchVolumes,
   serviceAccount,
@@ -20,7 +21,11 @@ const COMPONENT = "frontend";
 export function frontend(env: Environment) {
   const settings = env.frontend;
   // Next.js writes its cache under .next/cache; everything else is read-only.
-  const scratch = scratchVolumes({ tmp: "/tmp", "next-cache": "/app/.next/cache" });
+  const scratch = scratchVolumes({
+    tmp: { mountPath: "/tmp", sizeLimit: "64Mi" },
+    "next-cache": { mountPath: "/app/.next/cache", sizeLimit: "128Mi" },
+  });
+  const stop = gracefulStop(names.drainSeconds);
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Deployment({
@@ -33,6 +38,7 @@ export function frontend(env: Environment) {
           spec: hardenedPodSpec({
             app: names.name,
             uid: APP_UID,
+            terminationGracePeriodSeconds: stop.terminationGracePeriodSeconds,
             volumes: scratch.volumes,
             containers: [
               {
@@ -53,6 +59,7 @@ export function frontend(env: Environment) {
                 startupProbe: httpProbe(settings.probes.startup, names.port),
                 livenessProbe: httpProbe(settings.probes.liveness, names.port),
                 readinessProbe: httpProbe(settings.probes.readiness, names.port),
+                lifecycle: stop.lifecycle,
                 securityContext: containerSecurityContext,
                 volumeMounts: scratch.volumeMounts,
               },
