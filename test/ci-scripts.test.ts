@@ -1,13 +1,16 @@
 /**
  * The scripts the workflows call: the drift gate (fails on a changed, missing or extra rendered
- * file, passes on a clean tree), the staging promotion (changes exactly the expected files,
- * refuses bad input), and the pull-request summary (per object, never a value).
+ * file exactly as `npm run check` does, passes on a clean tree, writes nothing), the staging
+ * promotion (changes exactly the expected files, refuses bad input), and the pull-request summary
+ * (per object, never a value).
  */
 import { spawnSync } from "node:child_process";
 import { readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { FIX, jobSummary } from "../scripts/drift-gate.ts";
 import { changedFields, markdown, readTree, summarize } from "../scripts/rendered-summary.ts";
 import { REPO, run, scratchRepo, tree } from "./helpers.ts";
 
@@ -41,51 +44,101 @@ describe("drift gate", () => {
     run([join(REPO, "scripts/drift-gate.ts"), "--root", dir], {
       env: { ...process.env, GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", ...env },
     });
+  const check = (dir: string) => run([join(REPO, "generate/cli.ts"), "check", "--root", dir]);
 
-  it("passes on a clean tree", async () => {
+  it("passes on a clean tree and writes nothing", async () => {
     const dir = await gitRepo();
+    const before = await tree(dir);
     const result = gate(dir);
     expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(await tree(dir)).toEqual(before);
   });
 
-  const drifts: [string, (dir: string) => Promise<void>, string][] = [
+  const drifts: [string, (dir: string) => Promise<void>, string, string][] = [
     [
       "a changed file",
       (dir) =>
         writeFile(join(dir, "rendered/staging/service-todo-backend-svc.yaml"), "edited: true\n"),
-      " M rendered/staging/service-todo-backend-svc.yaml",
+      "changed rendered/staging/service-todo-backend-svc.yaml",
+      "- `rendered/staging/service-todo-backend-svc.yaml` differs from what the generator produces",
     ],
     [
       "a missing file",
       (dir) => unlink(join(dir, "argocd/application-todo-minikube.yaml")),
-      "?? argocd/application-todo-minikube.yaml",
+      "missing argocd/application-todo-minikube.yaml",
+      "- `argocd/application-todo-minikube.yaml` is produced by the generator but not committed",
     ],
     [
       "an extra file",
       (dir) => writeFile(join(dir, "rendered/minikube/extra.yaml"), "kind: ConfigMap\n"),
-      " D rendered/minikube/extra.yaml",
+      "extra   rendered/minikube/extra.yaml",
+      "- `rendered/minikube/extra.yaml` is committed but the generator no longer produces it",
     ],
   ];
   it.each(drifts)(
     "fails on %s committed by hand, with the diff, the fix, a job summary and an annotation",
-    async (_, change, status) => {
+    async (_, change, line, listed) => {
       const dir = await gitRepo();
       await change(dir);
       commit(dir);
-      const summary = join(dir, "summary.md");
+      const before = await tree(dir);
+      const summary = join(tmpdir(), `drift-summary-${process.pid}-${Math.random()}.md`);
       const result = gate(dir, { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: "true" });
       expect(result.status).toBe(1);
-      expect(result.stdout).toContain(status);
-      expect(result.stdout).toMatch(/^(diff --git|---|\+\+\+)/m);
+      expect(result.stdout).toContain(`  ${line}\n`);
+      expect(result.stdout).toMatch(/^(---|\+\+\+) [ab]\//m);
+      expect(result.stdout).toContain(`Fix: ${FIX}`);
+      const [change_, path] = line.split(/ +/);
       expect(result.stdout).toContain(
-        "Fix: npm run render && git add rendered argocd && git commit",
+        `::error title=Rendered output drift::1 file(s) under rendered/ or argocd/ differ from the generator: ${path} (${change_}). Fix: ${FIX}\n`,
       );
-      expect(result.stdout).toMatch(/^::error title=Rendered output drift::/m);
       const written = await readFile(summary, "utf8");
+      await rm(summary);
       expect(written).toContain("## Rendered output drift");
-      expect(written).toContain(status.slice(3));
+      expect(written).toContain(listed);
+      expect(written).toContain(`\`\`\`sh\n${FIX}\n\`\`\``);
+      expect(written).toMatch(/<details><summary>Diff[^]*\n(---|\+\+\+) [ab]\//);
+      // The gate only reads; and `npm run check` sees the very same drift.
+      expect(await tree(dir)).toEqual(before);
+      const checked = check(dir);
+      expect(checked.status).toBe(1);
+      expect(checked.stdout).toContain(`  ${line}\n`);
     },
   );
+
+  it("outside GitHub Actions it prints the same, without a summary file or an annotation", async () => {
+    const dir = await gitRepo();
+    await unlink(join(dir, "argocd/application-todo-minikube.yaml"));
+    const result = gate(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`Fix: ${FIX}`);
+    expect(result.stdout).not.toContain("::error");
+  });
+
+  it("exits 2 on invalid environment data, with an annotation, writing nothing", async () => {
+    const dir = await gitRepo();
+    const file = join(dir, "environments/staging.ts");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace(
+        'name: "staging",',
+        'name: "staging",\n  namespace: "Todo App",',
+      ),
+    );
+    const before = await tree(dir);
+    const result = gate(dir, { GITHUB_ACTIONS: "true" });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/^::error title=Invalid environment data::/m);
+    expect(await tree(dir)).toEqual(before);
+  });
+
+  it("fences the diff in the summary so that committed text cannot close it", () => {
+    const text = jobSummary([
+      { path: "rendered/x.yaml", change: "changed", diff: "+ a: ````\n+ b: ```\n" },
+    ]);
+    expect(text).toContain("`````diff\n");
+    expect(text).toContain("\n`````\n");
+  });
 });
 
 describe("promotion", () => {
