@@ -1,17 +1,30 @@
 /**
- * `npm run summary -- --base DIR --head DIR`: a pull-request comment (Markdown) that summarises
- * how the rendered output changes, per environment and per object: added, removed, and which
- * fields changed. It never prints a value, so a secret can never leak through it; reviewers read
- * values in the diff itself.
+ * The pull-request comment (Markdown) that summarises how the rendered output changes, per
+ * environment and per object: added, removed, and which fields changed. It never prints a value,
+ * so a secret can never leak through it; reviewers read values in the diff itself.
+ *
+ *   rendered-summary.ts --base DIR --head DIR [--output FILE]          two checkouts
+ *   rendered-summary.ts --git REPO --base SHA --head SHA [--output FILE]  two commits' objects
+ *   rendered-summary.ts pull-request --pulls FILE --head-sha SHA --head-repository OWNER/NAME
+ *       [--github-output FILE]
+ *
+ * The comment workflow runs this file from the default branch, never from the pull request: it
+ * reads the pull request's rendered/ and argocd/ straight from git objects (`--git`), as data,
+ * and finds the pull request from the workflow run's head commit and repository
+ * (`pull-request`). Everything taken from those files is shown as inline code, so no Markdown,
+ * HTML, link or mention in them reaches the comment.
  */
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { z } from "zod";
 
 /** The marker by which the workflow finds its own comment to update it. */
 export const MARKER = "<!-- todo-gitops:rendered-summary -->";
 const ROOTS = ["rendered", "argocd"];
+const SHA = /^[0-9a-f]{40}$/;
 
 type Json = unknown;
 interface ObjectChange {
@@ -20,19 +33,67 @@ interface ObjectChange {
   fields: string[];
 }
 
-/** Every YAML object under rendered/ and argocd/ of a checkout: path -> object. */
+/** Every YAML file under rendered/ and argocd/ of a checkout: path -> object. Symlinks are skipped. */
 export async function readTree(root: string): Promise<Map<string, Json>> {
   const objects = new Map<string, Json>();
   for (const top of ROOTS) {
-    let entries: string[];
+    let entries;
     try {
-      entries = await readdir(join(root, top), { recursive: true });
+      entries = await readdir(join(root, top), { recursive: true, withFileTypes: true });
     } catch {
       continue;
     }
-    for (const entry of entries.filter((e) => e.endsWith(".yaml")).sort()) {
-      objects.set(`${top}/${entry}`, parse(await readFile(join(root, top, entry), "utf8")));
-    }
+    const files = entries
+      .filter((e) => e.isFile() && e.name.endsWith(".yaml"))
+      .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
+      .sort();
+    for (const file of files) objects.set(file, parse(await readFile(join(root, file), "utf8")));
+  }
+  return objects;
+}
+
+function git(repo: string, args: string[], input?: string): Buffer {
+  const result = spawnSync("git", args, { cwd: repo, input, maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * Every YAML file under rendered/ and argocd/ of commit `rev`, read from the object store of
+ * `repo` without a work tree: regular files only (a symlink or submodule is never followed).
+ */
+export function readTreeAt(repo: string, rev: string): Map<string, Json> {
+  if (!SHA.test(rev)) throw new Error(`not a full commit SHA: ${JSON.stringify(rev)}`);
+  const entries = git(repo, ["ls-tree", "-r", "-z", "--full-tree", rev, "--", ...ROOTS])
+    .toString("utf8")
+    .split("\0")
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf("\t");
+      const [mode, type, oid] = line.slice(0, tab).split(" ");
+      return { mode, type, oid: oid ?? "", path: line.slice(tab + 1) };
+    })
+    .filter(
+      (e) =>
+        e.type === "blob" &&
+        (e.mode === "100644" || e.mode === "100755") &&
+        e.path.endsWith(".yaml"),
+    )
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const objects = new Map<string, Json>();
+  if (entries.length === 0) return objects;
+  // One `git cat-file --batch`: "<oid> blob <size>\n<content>\n" per object, in order.
+  const out = git(repo, ["cat-file", "--batch"], entries.map((e) => e.oid).join("\n") + "\n");
+  let at = 0;
+  for (const entry of entries) {
+    const eol = out.indexOf(0x0a, at);
+    const [oid, type, size] = out.subarray(at, eol).toString("utf8").split(" ");
+    if (oid !== entry.oid || type !== "blob")
+      throw new Error(`unexpected object for ${entry.path}`);
+    const start = eol + 1;
+    const end = start + Number(size);
+    objects.set(entry.path, parse(out.subarray(start, end).toString("utf8")));
+    at = end + 1;
   }
   return objects;
 }
@@ -70,8 +131,8 @@ export function changedFields(before: Json, after: Json, path = ""): string[] {
 }
 
 const describe = (o: Json) => {
-  const object = (o ?? {}) as { kind?: string; metadata?: { name?: string } };
-  return `${object.kind ?? "?"}/${object.metadata?.name ?? "?"}`;
+  const object = (o ?? {}) as { kind?: unknown; metadata?: { name?: unknown } };
+  return `${String(object.kind ?? "?")}/${String(object.metadata?.name ?? "?")}`;
 };
 /** `rendered/staging/x.yaml` -> `staging`; `argocd/x.yaml` -> `argocd/`. */
 const groupOf = (path: string) =>
@@ -101,51 +162,167 @@ export function summarize(
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-const MAX_FIELDS = 12;
+const MAX_CODE = 120;
+/**
+ * Text from the compared files (kinds, names, keys, folder names) as one inline code span:
+ * backticks, control and bidirectional-override characters become `?`, and it is cut at
+ * MAX_CODE characters. Inside a code span GitHub renders no Markdown, HTML, link or mention.
+ */
+export function code(text: string): string {
+  const clean = text.replace(
+    /[\u0000-\u001f\u007f-\u009f`\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g,
+    "?",
+  );
+  return `\`${clean.length > MAX_CODE ? `${clean.slice(0, MAX_CODE)}…` : clean}\``;
+}
 
-export function markdown(groups: Map<string, ObjectChange[]>): string {
-  const lines = [MARKER, "### Rendered output changes", ""];
-  if (groups.size === 0) {
-    lines.push("No object under `rendered/` or `argocd/` changes.");
+const MAX_FIELDS = 12;
+/** GitHub refuses comments over 65,536 characters; the summary stays well under. */
+export const MAX_CHARS = 60_000;
+const FOOTER =
+  "Field names only: values are never shown here. Read them in the pull request's diff.";
+
+export function markdown(
+  groups: Map<string, ObjectChange[]>,
+  commits?: { base: string; head: string },
+): string {
+  const head = [MARKER, "### Rendered output changes", ""];
+  if (commits !== undefined) {
+    head.push(
+      `Committed \`rendered/\` and \`argocd/\` of ${code(commits.head.slice(0, 12))} against the base ${code(commits.base.slice(0, 12))}.`,
+      "",
+    );
   }
+  const body: string[] = [];
+  if (groups.size === 0) body.push("No object under `rendered/` or `argocd/` changes.", "");
   for (const [group, changes] of groups) {
     const count = (c: ObjectChange["change"]) => changes.filter((x) => x.change === c).length;
-    const title = group === "argocd/" ? "`argocd/`" : `environment **${group}**`;
-    lines.push(
+    const title = group === "argocd/" ? "`argocd/`" : `environment ${code(group)}`;
+    body.push(
       `#### ${title}: ${count("added")} added, ${count("removed")} removed, ${count("changed")} changed`,
       "",
     );
     for (const c of changes) {
       if (c.change !== "changed") {
-        lines.push(`- ${c.change}: \`${c.object}\``);
+        body.push(`- ${c.change}: ${code(c.object)}`);
         continue;
       }
-      const shown = c.fields
-        .slice(0, MAX_FIELDS)
-        .map((f) => `\`${f}\``)
-        .join(", ");
+      const shown = c.fields.slice(0, MAX_FIELDS).map(code).join(", ");
       const more = c.fields.length > MAX_FIELDS ? `, and ${c.fields.length - MAX_FIELDS} more` : "";
-      lines.push(`- changed: \`${c.object}\`: ${shown}${more}`);
+      body.push(`- changed: ${code(c.object)}: ${shown}${more}`);
     }
-    lines.push("");
+    body.push("");
   }
-  lines.push(
-    "Field names only: values are never shown here. Read them in the pull request's diff.",
-    "",
+  // Cut whole lines so that the comment, with the note and the footer, fits.
+  let budget = MAX_CHARS - [...head, FOOTER].join("\n").length - 200;
+  let kept = 0;
+  while (kept < body.length && budget - (body[kept]!.length + 1) >= 0) {
+    budget -= body[kept]!.length + 1;
+    kept += 1;
+  }
+  const cut =
+    kept < body.length
+      ? [
+          `… cut here: ${body.length - kept} more line(s). The pull request's diff has everything.`,
+          "",
+        ]
+      : [];
+  return [...head, ...body.slice(0, kept), ...cut, FOOTER, ""].join("\n");
+}
+
+const pullsSchema = z.array(
+  z.object({
+    number: z.number().int().positive(),
+    head: z.object({ sha: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+    base: z.object({ sha: z.string().regex(SHA) }),
+  }),
+);
+
+export type Resolution = { number: number; baseSha: string } | { skip: string };
+
+/**
+ * The one open pull request whose head is commit `headSha` of repository `headRepository`, both
+ * taken from the `workflow_run` event (GitHub sets them; the pull request's code cannot). `pulls`
+ * is the REST list of open pull requests, flat or as pages (`gh api --paginate --slurp`).
+ */
+export function pullRequestFor(
+  pulls: unknown,
+  run: { headSha: string; headRepository: string },
+): Resolution {
+  if (!SHA.test(run.headSha)) throw new Error(`not a full commit SHA: ${run.headSha}`);
+  const list = pullsSchema.parse(Array.isArray(pulls) ? pulls.flat() : pulls);
+  const matches = list.filter(
+    (p) =>
+      p.head.sha === run.headSha &&
+      p.head.repo?.full_name.toLowerCase() === run.headRepository.toLowerCase(),
   );
-  return lines.join("\n");
+  const what = `${run.headRepository}@${run.headSha.slice(0, 12)}`;
+  if (matches.length === 0)
+    return {
+      skip: `no open pull request has head ${what} (closed, or a newer commit was pushed and its own run will comment)`,
+    };
+  if (matches.length > 1)
+    return {
+      skip: `${matches.length} open pull requests (${matches.map((p) => `#${p.number}`).join(", ")}) have head ${what}; not guessing which`,
+    };
+  const [pr] = matches;
+  return { number: pr!.number, baseSha: pr!.base.sha };
+}
+
+async function pullRequestCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pulls: { type: "string" },
+      "head-sha": { type: "string" },
+      "head-repository": { type: "string" },
+      "github-output": { type: "string" },
+    },
+  });
+  const { pulls, "head-sha": headSha, "head-repository": headRepository } = values;
+  if (pulls === undefined || headSha === undefined || headRepository === undefined) {
+    process.stderr.write(
+      "usage: rendered-summary.ts pull-request --pulls FILE --head-sha SHA --head-repository OWNER/NAME [--github-output FILE]\n",
+    );
+    return 2;
+  }
+  const found = pullRequestFor(JSON.parse(await readFile(pulls, "utf8")), {
+    headSha,
+    headRepository,
+  });
+  if ("skip" in found) {
+    process.stdout.write(`::notice title=No rendered summary::${found.skip}\n`);
+    return 0;
+  }
+  const lines = `number=${found.number}\nbase-sha=${found.baseSha}\n`;
+  if (values["github-output"] !== undefined) await appendFile(values["github-output"], lines);
+  else process.stdout.write(lines);
+  return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "pull-request") return pullRequestCommand(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
-    options: { base: { type: "string" }, head: { type: "string" }, output: { type: "string" } },
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      git: { type: "string" },
+      output: { type: "string" },
+    },
   });
-  if (values.base === undefined || values.head === undefined) {
-    process.stderr.write("usage: rendered-summary.ts --base DIR --head DIR [--output FILE]\n");
+  const { base, head, git: repo } = values;
+  if (base === undefined || head === undefined) {
+    process.stderr.write(
+      "usage: rendered-summary.ts --base DIR --head DIR [--output FILE]\n" +
+        "       rendered-summary.ts --git REPO --base SHA --head SHA [--output FILE]\n",
+    );
     return 2;
   }
-  const text = markdown(summarize(await readTree(values.base), await readTree(values.head)));
+  const text =
+    repo === undefined
+      ? markdown(summarize(await readTree(base), await readTree(head)))
+      : markdown(summarize(readTreeAt(repo, base), readTreeAt(repo, head)), { base, head });
   if (values.output !== undefined) await writeFile(values.output, text);
   else process.stdout.write(text);
   return 0;

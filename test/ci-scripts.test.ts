@@ -2,16 +2,27 @@
  * The scripts the workflows call: the drift gate (fails on a changed, missing or extra rendered
  * file exactly as `npm run check` does, passes on a clean tree, writes nothing), the staging
  * promotion (changes exactly the expected files, refuses bad input), and the pull-request summary
- * (per object, never a value).
+ * (per object, never a value; reads a pull request's commit as data; finds the pull request from
+ * the workflow run's head commit and repository; shows names from the files only as inline code).
  */
 import { spawnSync } from "node:child_process";
-import { readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { FIX, jobSummary } from "../scripts/drift-gate.ts";
-import { changedFields, markdown, readTree, summarize } from "../scripts/rendered-summary.ts";
+import {
+  code,
+  changedFields,
+  MARKER,
+  markdown,
+  MAX_CHARS,
+  pullRequestFor,
+  readTree,
+  readTreeAt,
+  summarize,
+} from "../scripts/rendered-summary.ts";
 import { REPO, run, scratchRepo, tree } from "./helpers.ts";
 
 const dirs: string[] = [];
@@ -302,10 +313,10 @@ describe("pull-request summary", () => {
     await unlink(join(dir, "rendered/minikube/poddisruptionbudget-todo-frontend.yaml"));
     const text = markdown(summarize(await readTree(REPO), await readTree(dir)));
     expect(text.startsWith("<!-- todo-gitops:rendered-summary -->")).toBe(true);
-    expect(text).toContain("#### environment **minikube**: 0 added, 1 removed, 1 changed");
+    expect(text).toContain("#### environment `minikube`: 0 added, 1 removed, 1 changed");
     expect(text).toContain("- changed: `Deployment/todo-backend`: `spec.replicas`");
     expect(text).toContain("- removed: `PodDisruptionBudget/todo-frontend`");
-    expect(text).toContain("#### environment **staging**: 1 added, 0 removed, 1 changed");
+    expect(text).toContain("#### environment `staging`: 1 added, 0 removed, 1 changed");
     expect(text).toContain("- changed: `ConfigMap/todo-config`: `data.ENVIRONMENT`");
     expect(text).toContain("- added: `ConfigMap/extra`");
     expect(text).not.toContain("hunter2");
@@ -336,5 +347,184 @@ describe("pull-request summary", () => {
     expect(markdown(summarize(await readTree(REPO), await readTree(REPO)))).toContain(
       "No object under `rendered/` or `argocd/` changes.",
     );
+  });
+});
+
+describe("pull-request summary from git objects", () => {
+  const head = (dir: string) => git(dir, "rev-parse", "HEAD").trim();
+
+  it("reads a commit's rendered/ and argocd/ exactly as a checkout of it would", async () => {
+    const dir = await gitRepo();
+    expect(readTreeAt(dir, head(dir))).toEqual(await readTree(dir));
+    expect(readTreeAt(dir, head(dir)).size).toBeGreaterThan(20);
+  });
+
+  it("reads regular files only: a symlink to a file outside is never followed", async () => {
+    const dir = await gitRepo();
+    const outside = join(dir, "..", `outside-${process.pid}.yaml`);
+    await writeFile(outside, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n");
+    try {
+      await symlink(outside, join(dir, "rendered/staging/link.yaml"));
+      await mkdir(join(dir, "argocd/notes"), { recursive: true });
+      await writeFile(join(dir, "argocd/notes/readme.txt"), "not yaml\n");
+      commit(dir);
+      const objects = readTreeAt(dir, head(dir));
+      expect([...objects.keys()].filter((p) => p.includes("link") || p.includes("notes"))).toEqual(
+        [],
+      );
+      expect(JSON.stringify([...objects.values()])).not.toContain("leaked");
+      expect([...(await readTree(dir)).keys()]).not.toContain("rendered/staging/link.yaml");
+    } finally {
+      await rm(outside, { force: true });
+    }
+  });
+
+  it("takes only full commit SHAs, so nothing from outside can become a git option", async () => {
+    const dir = await gitRepo();
+    for (const rev of ["HEAD", "--output=/tmp/x", head(dir).slice(0, 12), ""]) {
+      expect(() => readTreeAt(dir, rev)).toThrow("not a full commit SHA");
+    }
+  });
+
+  it("compares two commits from the command line without checking either out", async () => {
+    const dir = await gitRepo();
+    const base = head(dir);
+    await unlink(join(dir, "rendered/minikube/poddisruptionbudget-todo-frontend.yaml"));
+    commit(dir);
+    const change = head(dir);
+    git(dir, "checkout", "-q", base);
+    const before = await tree(dir);
+    const result = run([
+      join(REPO, "scripts/rendered-summary.ts"),
+      "--git",
+      dir,
+      "--base",
+      base,
+      "--head",
+      change,
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.startsWith(MARKER)).toBe(true);
+    expect(result.stdout).toContain(
+      `of \`${change.slice(0, 12)}\` against the base \`${base.slice(0, 12)}\``,
+    );
+    expect(result.stdout).toContain("- removed: `PodDisruptionBudget/todo-frontend`");
+    expect(head(dir)).toBe(base);
+    expect(await tree(dir)).toEqual(before);
+  });
+
+  it("shows names from the files only as inline code: no Markdown, HTML, link or mention", () => {
+    const hostile =
+      "x` [click](https://evil.example) @everyone <img src=x>\n# heading \u202egnp.exe";
+    expect(code(hostile)).toBe(
+      "`x? [click](https://evil.example) @everyone <img src=x>?# heading ?gnp.exe`",
+    );
+    const text = markdown(
+      summarize(
+        new Map(),
+        new Map([["rendered/st`aging/x.yaml", { kind: "ConfigMap", metadata: { name: hostile } }]]),
+      ),
+    );
+    for (const line of text.split("\n").filter((l) => l.includes("evil"))) {
+      // Every backtick pairs up: the hostile text stays inside one code span.
+      expect(line.split("`").length % 2, line).toBe(1);
+      expect(line).toMatch(/^(- added: `[^`]*`|#### environment `[^`]*`: .*)$/);
+    }
+    expect(text).toContain("#### environment `st?aging`");
+    expect(code("k".repeat(500))).toBe(`\`${"k".repeat(120)}…\``);
+  });
+
+  it("stays within GitHub's comment size, saying where it cut", () => {
+    const many = new Map(
+      Array.from({ length: 5000 }, (_, i) => [
+        `rendered/staging/configmap-${i}.yaml`,
+        { kind: "ConfigMap", metadata: { name: `config-${i}-${"n".repeat(40)}` } },
+      ]),
+    );
+    const text = markdown(summarize(new Map(), many));
+    expect(text.length).toBeLessThanOrEqual(MAX_CHARS);
+    expect(text).toMatch(/… cut here: \d+ more line\(s\)/);
+    expect(text.trimEnd().endsWith("Read them in the pull request's diff.")).toBe(true);
+  });
+});
+
+describe("finding the pull request of a workflow run", () => {
+  const sha = (c: string) => c.repeat(40);
+  const pr = (number: number, headSha: string, repo: string | null) => ({
+    number,
+    head: { sha: headSha, repo: repo === null ? null : { full_name: repo } },
+    base: { sha: sha("0") },
+    title: "anything",
+  });
+
+  it("matches the head commit and the head repository, as GitHub recorded them", () => {
+    const pulls = [
+      pr(1, sha("a"), "owner/repo"),
+      pr(2, sha("b"), "mallory/fork"),
+      // The same commit pushed to another fork is another pull request.
+      pr(3, sha("b"), "alice/fork"),
+    ];
+    expect(pullRequestFor(pulls, { headSha: sha("b"), headRepository: "Mallory/Fork" })).toEqual({
+      number: 2,
+      baseSha: sha("0"),
+    });
+    // Pages from `gh api --paginate --slurp` are lists of lists.
+    expect(
+      pullRequestFor([[pulls[0]], [pulls[1], pulls[2]]], {
+        headSha: sha("a"),
+        headRepository: "owner/repo",
+      }),
+    ).toEqual({ number: 1, baseSha: sha("0") });
+  });
+
+  it("skips, saying why, when no open pull request or more than one has that head", () => {
+    const none = pullRequestFor([pr(1, sha("a"), "owner/repo"), pr(2, sha("c"), null)], {
+      headSha: sha("c"),
+      headRepository: "deleted/fork",
+    });
+    expect(none).toEqual({ skip: expect.stringContaining("no open pull request has head") });
+    const two = pullRequestFor([pr(1, sha("a"), "owner/repo"), pr(4, sha("a"), "owner/repo")], {
+      headSha: sha("a"),
+      headRepository: "owner/repo",
+    });
+    expect(two).toEqual({ skip: expect.stringContaining("#1, #4") });
+  });
+
+  it("refuses a head that is not a commit SHA and a list that is not pull requests", () => {
+    expect(() => pullRequestFor([], { headSha: "main", headRepository: "o/r" })).toThrow(
+      "not a full commit SHA",
+    );
+    expect(() =>
+      pullRequestFor([{ number: "7" }], { headSha: sha("a"), headRepository: "o/r" }),
+    ).toThrow();
+  });
+
+  it("writes the number and base for the next steps, or a notice and nothing", async () => {
+    const dir = await scratchRepo();
+    dirs.push(dir);
+    const pulls = join(dir, "pulls.json");
+    const output = join(dir, "github-output");
+    await writeFile(pulls, JSON.stringify([[pr(12, sha("d"), "o/r")]]));
+    await writeFile(output, "");
+    const resolve = (headSha: string) =>
+      run([
+        join(REPO, "scripts/rendered-summary.ts"),
+        "pull-request",
+        "--pulls",
+        pulls,
+        "--head-sha",
+        headSha,
+        "--head-repository",
+        "o/r",
+        "--github-output",
+        output,
+      ]);
+    expect(resolve(sha("d")).status).toBe(0);
+    expect(await readFile(output, "utf8")).toBe(`number=12\nbase-sha=${sha("0")}\n`);
+    await writeFile(output, "");
+    const skipped = resolve(sha("e"));
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).toMatch(/^::notice title=No rendered summary::no open pull request/);
+    expect(await readFile(output, "utf8")).toBe("");
   });
 });
