@@ -178,6 +178,8 @@ describe("promotion", () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect(changedFiles(dir)).toEqual([
+      // The first promotion lifts the deny window that kept unreleased staging from syncing.
+      "argocd/appproject-todo.yaml",
       "environments/images.json",
       "rendered/staging/deployment-todo-backend.yaml",
       "rendered/staging/deployment-todo-frontend.yaml",
