@@ -160,14 +160,16 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       root: { type: "string", default: process.cwd() },
-      "env-file": { type: "string" },
+      // Not --env-file: Node 24 takes that as its own option wherever it appears on the command
+      // line, before this script runs (the cluster suite found it).
+      "secrets-file": { type: "string" },
       "dry-run": { type: "boolean", default: false },
     },
   });
   const name = positionals[0];
   if (name === undefined) {
     process.stderr.write(
-      "usage: npm run bootstrap:secrets -- <environment> [--env-file FILE] [--dry-run]\n",
+      "usage: npm run bootstrap:secrets -- <environment> [--secrets-file FILE] [--dry-run]\n",
     );
     return 2;
   }
@@ -178,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new Error(
         `no environment "${name}" (have: ${environments.map((e) => e.name).join(", ")})`,
       );
-    const envFile = options["env-file"] ?? join(options.root, `.env.${name}`);
+    const envFile = options["secrets-file"] ?? join(options.root, `.env.${name}`);
     const values = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
     const plan = planSecrets(env, values);
     const summary = [...plan.secrets].map(
