@@ -55,6 +55,29 @@ export function lintIgnores(...checks: string[]): Record<string, string> {
   return { "kube-score/ignore": [...checks].sort().join(",") };
 }
 
+/**
+ * The image checks a container of this environment does not need:
+ * - `container-image-pull-policy` (wants Always, so that every pod start re-checks the pull
+ *   secret): images are pinned by digest (immutable: pulling again fetches the same bytes) or,
+ *   on a local cluster (`allowMutableImageTags`), built inside the node, where Always would fail
+ *   to pull them, or pinned to a release tag (the dev database).
+ * - `container-image-tag` (refuses `latest`): only where `allowMutableImageTags` is set, i.e.
+ *   minikube, whose images `minikube image build` makes as `todo-*:latest` inside the node.
+ */
+export function imageLintIgnores(env: Environment): string[] {
+  return [
+    "container-image-pull-policy",
+    ...(env.allowMutableImageTags ? ["container-image-tag"] : []),
+  ];
+}
+
+/**
+ * `deployment-has-host-podantiaffinity`: replicas are spread across nodes by the pod spec's
+ * topologySpreadConstraints (maxSkew 1 per hostname, ScheduleAnyway), which kube-score does not
+ * read. A required anti-affinity would leave the second replica Pending on a one-node minikube.
+ */
+export const SPREAD_BY_TOPOLOGY = "deployment-has-host-podantiaffinity";
+
 /** Container settings that satisfy the "restricted" profile. */
 export const containerSecurityContext: SecurityContext = {
   allowPrivilegeEscalation: false,

@@ -17,6 +17,9 @@ import {
   disruptionBudget,
   hardenedPodSpec,
   gracefulStop,
+  imageLintIgnores,
+  lintIgnores,
+  SPREAD_BY_TOPOLOGY,
   httpProbe,
   scratchVolumes,
   serviceAccount,
@@ -51,7 +54,13 @@ export function backend(env: Environment) {
   return [
     serviceAccount(env, names.name, COMPONENT),
     new Deployment({
-      metadata: { name: names.name, namespace: env.namespace, labels: labels(COMPONENT) },
+      metadata: {
+        name: names.name,
+        namespace: env.namespace,
+        labels: labels(COMPONENT),
+        // Why each is not needed: beside imageLintIgnores and SPREAD_BY_TOPOLOGY.
+        annotations: lintIgnores(...imageLintIgnores(env), SPREAD_BY_TOPOLOGY),
+      },
       spec: {
         replicas: settings.replicas,
         selector: { matchLabels: selector(names.name) },

@@ -4,7 +4,7 @@ import { labels, podLabels } from "../labels.ts";
 import { APP_UID, migration as names } from "../names.ts";
 import { appPolicy, dnsEgress, toDatabase } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";
-import { hardenedPodSpec, serviceAccount } from "../workload.ts";
+import { hardenedPodSpec, imageLintIgnores, lintIgnores, serviceAccount } from "../workload.ts";
 import { backendRuntime } from "./backend.ts";
 
 const COMPONENT = "migration";
@@ -29,6 +29,8 @@ export function migration(env: Environment) {
           // Replaced at the next sync; a failed run stays for `kubectl logs` until then.
           "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
           ...syncWave("migration"),
+          // The backend's image, so the backend's reasons (beside imageLintIgnores).
+          ...lintIgnores(...imageLintIgnores(env)),
         },
       },
       spec: {
