@@ -2,6 +2,7 @@
  * A bad environment fails with a message naming the environment, the field path and the rule.
  */
 import { describe, expect, it } from "vitest";
+import { appProject } from "../generate/argocd.ts";
 import { EnvironmentError, resolveEnvironment } from "../generate/environment.ts";
 import { parseQuantity } from "../generate/quantity.ts";
 import { clone, DATA, IMAGES } from "./helpers.ts";
@@ -201,5 +202,38 @@ describe("resource quantities", () => {
   });
   it.each(["", "-1", "512MB", "1.2.3", "Mi", "1 Gi", "0x10"])("%j is not a quantity", (text) => {
     expect(parseQuantity(text)).toBeUndefined();
+  });
+});
+
+describe("never-promoted images (all-zero digest)", () => {
+  const zero = `sha256:${"0".repeat(64)}`;
+
+  it("fail an environment with automated sync, naming the image and what to do", () => {
+    const data = clone(DATA.staging!);
+    data.argocd = { ...data.argocd, sync: "automated" };
+    const images = clone(IMAGES);
+    expect(images.staging.backend.digest).toBe(zero);
+    expect(() => resolveEnvironment("staging", data, images)).toThrow(
+      /images\.json\.staging\.backend\.digest: \(sha256:0{64}\) is the never-promoted placeholder.*argocd\.sync is automated.*npm run promote/,
+    );
+  });
+
+  it("are allowed in a manual environment, whose Application a deny window then blocks", () => {
+    const staging = resolveEnvironment("staging", clone(DATA.staging!), clone(IMAGES));
+    const minikube = resolveEnvironment("minikube", clone(DATA.minikube!), clone(IMAGES));
+    const project = appProject([minikube, staging], { cluster: [], namespaced: [] }).toJSON() as {
+      spec: { syncWindows?: { kind: string; applications: string[]; manualSync: boolean }[] };
+    };
+    expect(project.spec.syncWindows).toEqual([
+      expect.objectContaining({ kind: "deny", applications: ["todo-staging"], manualSync: false }),
+    ]);
+    const promoted = clone(IMAGES);
+    promoted.staging.backend.digest = `sha256:${"a".repeat(64)}`;
+    promoted.staging.frontend.digest = `sha256:${"b".repeat(64)}`;
+    const released = resolveEnvironment("staging", clone(DATA.staging!), promoted);
+    const after = appProject([minikube, released], { cluster: [], namespaced: [] }).toJSON() as {
+      spec: { syncWindows?: unknown };
+    };
+    expect(after.spec.syncWindows).toBeUndefined();
   });
 });
