@@ -1,26 +1,10 @@
 /**
  * Values shared by every environment: the data model's Helm values (spec section 3), as
- * corrected in docs/data-model.md, plus the project-wide settings. Environments spread these and
- * override fields; this file is data, not an environment (the loader skips it).
+ * corrected in docs/data-model.md. Environments spread these and override fields; this file is
+ * data, not an environment (the loader skips it). Project-wide settings are in generate/project.ts.
  */
 import type { EnvironmentData } from "../generate/environment.ts";
-
-/** Project-wide settings, each used everywhere it is needed. Change them on a fork. */
-export const project = {
-  /** This repository, as Argo CD clones it. */
-  repoURL: "https://github.com/todo-gitops/todo-gitops.git",
-  /** The branch Argo CD follows unless an environment says otherwise. */
-  defaultBranch: "main",
-  /** Namespace Argo CD runs in. */
-  argocdNamespace: "argocd",
-  /** The AppProject of every environment's Application. */
-  argocdProject: "todo",
-  /** The app-of-apps Application over `argocd/`, and its own AppProject. */
-  rootApplication: "todo-apps",
-  rootProject: "todo-bootstrap",
-  /** The app version in `app.kubernetes.io/version` (data model section 1). */
-  appVersion: "1.0.0",
-} as const;
+import { IN_CLUSTER, project } from "../generate/project.ts";
 
 const probeTimings = {
   liveness: { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -70,7 +54,7 @@ export const defaults = {
   clusterNetwork: { podCIDRs: ["10.244.0.0/16"], serviceCIDRs: ["10.96.0.0/12"] },
   argocd: {
     project: project.argocdProject,
-    server: "https://kubernetes.default.svc",
+    server: IN_CLUSTER,
     targetRevision: project.defaultBranch,
     sync: "manual",
   },

@@ -6,14 +6,13 @@
  */
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
-import { project } from "../environments/defaults.ts";
+import { IN_CLUSTER, project } from "./project.ts";
 import { type Environment, unreleased } from "./environment.ts";
 import { labels } from "./labels.ts";
 import type { KubeObject } from "./serialize.ts";
 import { fileName } from "./serialize.ts";
 import { CLUSTER_SCOPED_KINDS, type Validatable } from "./validate.ts";
 
-export const IN_CLUSTER = "https://kubernetes.default.svc";
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
 /** Retries a failed sync 5 times, waiting 5 s, 10 s, 20 s ... at most 3 minutes. */

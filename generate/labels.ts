@@ -1,4 +1,4 @@
-import { project } from "../environments/defaults.ts";
+import { project } from "./project.ts";
 import { APP_NAME, MANAGED_BY, PART_OF } from "./names.ts";
 
 /** Recommended labels (data model section 5) for an object of one component. */

@@ -7,7 +7,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { project } from "../environments/defaults.ts";
+import { project } from "./project.ts";
 import { DNS1123_LABEL } from "./environment.ts";
 import type { KubeObject } from "./serialize.ts";
 import type { Problem } from "./validate.ts";

@@ -9,7 +9,7 @@ import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alph
 import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { project } from "../environments/defaults.ts";
+import { project } from "../generate/project.ts";
 import { kindsOf } from "../generate/argocd.ts";
 import { renderAll } from "../generate/render.ts";
 import { RenderError } from "../generate/validate.ts";

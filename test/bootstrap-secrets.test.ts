@@ -10,7 +10,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { project } from "../environments/defaults.ts";
+import { project } from "../generate/project.ts";
 import { planSecrets, secretManifests, weakness } from "../scripts/bootstrap-secrets.ts";
 import { environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
 

@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { project } from "../../environments/defaults.ts";
+import { project } from "../../generate/project.ts";
 import { ARGOCD_NAMESPACE, type ArgoCd, POLL_SECONDS, startArgoCd } from "./argocd.ts";
 import { type Binaries, build } from "./build.ts";
 import { type ControlPlane, startControlPlane } from "./control-plane.ts";
