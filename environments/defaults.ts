@@ -4,7 +4,6 @@
  * data, not an environment (the loader skips it). Project-wide settings are in generate/project.ts.
  */
 import type { EnvironmentData } from "../generate/environment.ts";
-import { IN_CLUSTER, project } from "../generate/project.ts";
 
 const probeTimings = {
   liveness: { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -52,10 +51,6 @@ export const defaults = {
   ingressControllerNamespace: "ingress-nginx",
   // Kubernetes' own defaults (kubeadm, minikube): pods 10.244.0.0/16, Services 10.96.0.0/12.
   clusterNetwork: { podCIDRs: ["10.244.0.0/16"], serviceCIDRs: ["10.96.0.0/12"] },
-  argocd: {
-    project: project.argocdProject,
-    server: IN_CLUSTER,
-    targetRevision: project.defaultBranch,
-    sync: "manual",
-  },
+  // Destination, project and revision default to this cluster, AppProject todo and main.
+  argocd: { sync: "manual" },
 } as const satisfies Omit<EnvironmentData, "name" | "secrets" | "database">;

@@ -9,6 +9,7 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { IN_CLUSTER, project } from "./project.ts";
 import { parseQuantity } from "./quantity.ts";
 
 /** RFC 1123 label: lower-case alphanumerics and `-`, starting and ending alphanumeric, <= 63. */
@@ -207,11 +208,12 @@ const argocd = z.strictObject({
   /** Argo CD destination server. @default "https://kubernetes.default.svc" (in-cluster) */
   server: z
     .string()
-    .regex(/^https:\/\/[a-z0-9.-]+(:[0-9]+)?(\/[^\s]*)?$/, "must be an https:// API server URL"),
+    .regex(/^https:\/\/[a-z0-9.-]+(:[0-9]+)?(\/[^\s]*)?$/, "must be an https:// API server URL")
+    .default(IN_CLUSTER),
   /** AppProject the Application belongs to; the generator renders it. @default "todo" */
-  project: dnsLabel,
+  project: dnsLabel.default(project.argocdProject),
   /** Git revision the Application tracks. @default "main" */
-  targetRevision: z.string().min(1, "must not be empty"),
+  targetRevision: z.string().min(1, "must not be empty").default(project.defaultBranch),
   /**
    * `automated`: Argo CD syncs every commit, pruning and self-healing.
    * `manual`: a person reviews the diff and syncs in the Argo CD UI.
@@ -322,11 +324,11 @@ function checkResources(
   }
 }
 
-/** What `environments/<name>.ts` exports. */
-export type EnvironmentData = z.infer<typeof environmentDataSchema>;
+/** What `environments/<name>.ts` exports (fields with a schema default may be left out). */
+export type EnvironmentData = z.input<typeof environmentDataSchema>;
 
-/** An environment with its images: the input of every component. */
-export type Environment = EnvironmentData & { images: EnvironmentImages };
+/** An environment with its defaults filled in and its images: the input of every component. */
+export type Environment = z.infer<typeof environmentDataSchema> & { images: EnvironmentImages };
 
 /** A bad environment: names the environment, the field path and the rule. */
 export class EnvironmentError extends Error {

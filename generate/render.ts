@@ -4,7 +4,6 @@
  */
 import { argocdObjects } from "./argocd.ts";
 import { components } from "./components/index.ts";
-import { validateArgocd } from "./validate-argocd.ts";
 import { providedSecrets } from "./components/secrets.ts";
 import type { Environment } from "./environment.ts";
 import { fileName, type KubeObject, toYaml } from "./serialize.ts";
@@ -12,8 +11,8 @@ import {
   plain,
   type Problem,
   RenderError,
-  schemaProblems,
   type Validatable,
+  validateArgocd,
   validateObjects,
 } from "./validate.ts";
 
@@ -59,33 +58,10 @@ function renderArgocd(
     environments,
     rendered.map((e) => e.object),
   );
-  const entries = models.map((model) => {
-    const object = plain(model);
-    return { path: `argocd/${fileName(object)}`, object };
-  });
-  const problems = models.flatMap((model, i) => schemaProblems(model, entries[i]?.object));
-  const all = [...rendered, ...entries];
-  problems.push(
-    ...validateArgocd(
-      entries.map((e) => e.object),
-      new Map(all.map((e) => [e.path, e.object])),
-    ),
-  );
-  for (const env of environments) {
-    const app = entries.find(
-      (e) => e.object.kind === "Application" && e.object.metadata?.name === `todo-${env.name}`,
-    )?.object;
-    const namespace = (app?.spec as { destination?: { namespace?: string } } | undefined)
-      ?.destination?.namespace;
-    if (namespace !== env.namespace) {
-      problems.push({
-        object: `Application/todo-${env.name}`,
-        field: "spec.destination.namespace",
-        message: `(${namespace ?? "unset"}) must be the environment's namespace (${env.namespace})`,
-      });
-    }
-  }
-  return { entries, problems };
+  const objects = models.map(plain);
+  const entries = objects.map((object) => ({ path: `argocd/${fileName(object)}`, object }));
+  const files = new Map([...rendered, ...entries].map((e) => [e.path, e.object]));
+  return { entries, problems: validateArgocd(models, objects, files, environments) };
 }
 
 /** The file map, path -> YAML; two objects at one path is an error, never an overwrite. */

@@ -14,7 +14,8 @@ import { kindsOf } from "../generate/argocd.ts";
 import { renderAll } from "../generate/render.ts";
 import { RenderError } from "../generate/validate.ts";
 import type { KubeObject } from "../generate/serialize.ts";
-import { manifestOf, validateArgocd } from "../generate/validate-argocd.ts";
+import { ARGOCD_RULES } from "../generate/rules/index.ts";
+import { validateArgocd } from "../generate/validate.ts";
 import { clone, ENVIRONMENTS, environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
 
 const files = renderAll(ENVIRONMENTS);
@@ -30,17 +31,12 @@ const proj = (name: string) =>
     (o) => o.kind === "AppProject" && o.metadata?.name === name,
   ) as unknown as IAppProject;
 
-/** Problems after `mutate` changed a copy of the Argo CD objects or the file map. */
-function problemsAfter(
-  mutate: (objects: Record<string, any>[], files: Map<string, string>) => void,
-) {
+/** Problems after `mutate` changed a copy of the Argo CD objects. */
+function problemsAfter(mutate: (objects: Record<string, any>[]) => void) {
   const objects = clone(argocd) as Record<string, any>[];
-  const copy = new Map(files);
-  mutate(objects, copy);
-  return validateArgocd(
-    objects as KubeObject[],
-    new Map([...copy].map(([path, text]) => [path, manifestOf(text)])),
-  );
+  mutate(objects);
+  const rendered = new Map([...files].map(([path, text]) => [path, parse(text) as KubeObject]));
+  return validateArgocd([], objects as KubeObject[], rendered, ENVIRONMENTS);
 }
 const get = (objects: Record<string, any>[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name)!;
@@ -136,8 +132,8 @@ describe("argocd/", () => {
   });
 });
 
-describe("validateArgocd catches", () => {
-  const cases: [string, (o: Record<string, any>[], f: Map<string, string>) => void, RegExp][] = [
+describe("the Argo CD rules catch", () => {
+  const cases: [string, (o: Record<string, any>[]) => void, RegExp][] = [
     [
       "a typo in the sync policy",
       (o) => (get(o, "Application", "todo-minikube").spec.syncPolicy.automated.prunee = true),
@@ -181,30 +177,6 @@ describe("validateArgocd catches", () => {
       /does not permit ConfigMap/,
     ],
     [
-      "a kustomization.yaml in a rendered folder",
-      (_, f) => f.set("rendered/minikube/kustomization.yaml", "resources: []\n"),
-      /kustomization\.yaml: Argo CD would read this/,
-    ],
-    [
-      "a Chart.yaml in a rendered folder",
-      (_, f) => f.set("rendered/staging/Chart.yaml", "name: x\n"),
-      /Chart\.yaml: Argo CD would read this/,
-    ],
-    [
-      "non-manifest YAML in a rendered folder",
-      (_, f) => f.set("rendered/staging/notes.yaml", "- a\n- b\n"),
-      /notes\.yaml: must hold exactly one Kubernetes object/,
-    ],
-    [
-      "two objects in one file",
-      (_, f) =>
-        f.set(
-          "rendered/staging/configmap-two.yaml",
-          "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: ConfigMap\n",
-        ),
-      /configmap-two\.yaml: must hold exactly one/,
-    ],
-    [
       "a recursive directory source",
       (o) => (get(o, "Application", "todo-minikube").spec.source.directory.recurse = true),
       /directory\.recurse: must be false/,
@@ -220,12 +192,19 @@ describe("validateArgocd catches", () => {
       /metadata\.namespace: \(todo\) must be Argo CD's namespace/,
     ],
   ];
+  const found = new Set<string>();
   it.each(cases)("%s", (_, mutate, expected) => {
-    const problems = problemsAfter(mutate).map((p) => `${p.object}: ${p.field}: ${p.message}`);
+    for (const p of problemsAfter(mutate)) found.add(p.rule ?? "");
+    const problems = problemsAfter(mutate).map(
+      (p) => `[${p.rule}] ${p.object}: ${p.field}: ${p.message}`,
+    );
     expect(
       problems.some((p) => expected.test(p)),
       problems.join("\n"),
     ).toBe(true);
+  });
+  it("each Argo CD rule finds one of these breaks", () => {
+    expect([...found].sort()).toEqual(ARGOCD_RULES.map((r) => r.id).sort());
   });
 });
 

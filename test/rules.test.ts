@@ -3,14 +3,18 @@
  * real environments pass every rule.
  */
 import { describe, expect, it } from "vitest";
-import { RULES } from "../generate/rules/index.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ENVIRONMENT_RULES, RULES, rulesTable } from "../generate/rules/index.ts";
 import { distinctProbes } from "../generate/rules/distinct-probes.ts";
 import { ephemeralStorage } from "../generate/rules/ephemeral-storage.ts";
 import { gracefulStop } from "../generate/rules/graceful-stop.ts";
 import { syncPosition, waveOrder } from "../generate/rules/wave-order.ts";
 import { providedSecrets } from "../generate/components/secrets.ts";
+import { buildObjects } from "../generate/render.ts";
 import type { KubeObject } from "../generate/serialize.ts";
-import { clone, ENVIRONMENTS, environment, objectsOf } from "./helpers.ts";
+import type { Validatable } from "../generate/validate.ts";
+import { clone, ENVIRONMENTS, environment, objectsOf, REPO } from "./helpers.ts";
 
 const context = (name: string) => {
   const env = environment(name);
@@ -30,7 +34,8 @@ describe("every output rule", () => {
   for (const env of ENVIRONMENTS)
     it(`passes on ${env.name}`, () => {
       const objects = objectsOf(env);
-      for (const rule of RULES) expect(rule.check(objects, context(env.name)), rule.id).toEqual([]);
+      for (const rule of ENVIRONMENT_RULES)
+        expect(rule.check(objects, context(env.name)), rule.id).toEqual([]);
     });
 
   it("has a unique kebab-case id and a one-line description", () => {
@@ -165,5 +170,143 @@ describe("graceful-stop", () => {
     expect(gracefulStop.check(objects, context("minikube"))[0]?.message).toMatch(
       /must exceed the preStop pause/,
     );
+  });
+});
+
+/**
+ * One break per rule: each rule finds it (and only the unbroken objects pass, above). A rule
+ * added without a line here fails the last test.
+ */
+type Json = any; // plain JSON, reached into freely
+const ENV_BREAKS: Record<string, [env: string, kind: string, name: string, (o: Json) => void]> = {
+  schema: ["minikube", "Deployment", "todo-backend", (o) => (o.spec.replicas = "two")],
+  "object-names": [
+    "minikube",
+    "Service",
+    "todo-backend-svc",
+    (o) => (o.metadata.name = "Todo_Svc"),
+  ],
+  namespace: ["minikube", "ConfigMap", "todo-config", (o) => (o.metadata.namespace = "default")],
+  "label-syntax": ["minikube", "ConfigMap", "todo-config", (o) => (o.metadata.labels.tier = "-x-")],
+  "no-secret-values": [
+    "minikube",
+    "ConfigMap",
+    "todo-config",
+    (o) => ((o.kind = "Secret"), (o.data = { a: "Yg==" })),
+  ],
+  "port-syntax": [
+    "minikube",
+    "Service",
+    "todo-backend-svc",
+    (o) => (o.spec.ports[0].name = "A_Very_Long_Port_Name"),
+  ],
+  "probe-ports": [
+    "minikube",
+    "Deployment",
+    "todo-backend",
+    (o) => (o.spec.template.spec.containers[0].readinessProbe.httpGet.port = 9999),
+  ],
+  "selector-matches-template": [
+    "minikube",
+    "Deployment",
+    "todo-frontend",
+    (o) => (o.spec.selector.matchLabels.app = "other"),
+  ],
+  "pod-references": [
+    "minikube",
+    "Deployment",
+    "todo-backend",
+    (o) => (o.spec.template.spec.serviceAccountName = "nobody"),
+  ],
+  "service-targets": [
+    "minikube",
+    "Service",
+    "todo-frontend-svc",
+    (o) => (o.spec.ports[0].targetPort = 4000),
+  ],
+  "disruption-budget-targets": [
+    "minikube",
+    "PodDisruptionBudget",
+    "todo-backend",
+    (o) => (o.spec.selector.matchLabels = { app: "gone" }),
+  ],
+  "ingress-backends": [
+    "staging",
+    "Ingress",
+    "todo-ingress",
+    (o) => (o.spec.tls[0].secretName = "not-provided"),
+  ],
+  "distinct-probes": [
+    "minikube",
+    "StatefulSet",
+    "todo-db",
+    (o) => {
+      const c = o.spec.template.spec.containers[0];
+      c.livenessProbe = { ...c.readinessProbe };
+    },
+  ],
+  "ephemeral-storage": [
+    "minikube",
+    "Job",
+    "todo-backend-migrate",
+    (o) => delete o.spec.template.spec.containers[0].resources.requests["ephemeral-storage"],
+  ],
+  "graceful-stop": [
+    "minikube",
+    "Deployment",
+    "todo-frontend",
+    (o) => (o.spec.template.spec.terminationGracePeriodSeconds = 1),
+  ],
+  "wave-order": [
+    "minikube",
+    "ConfigMap",
+    "todo-config",
+    (o) => (o.metadata.annotations["argocd.argoproj.io/sync-wave"] = "3"),
+  ],
+};
+
+describe("each environment rule finds its break", () => {
+  it.each(Object.entries(ENV_BREAKS))("%s", (id, [env, kind, name, breakIt]) => {
+    const rule = ENVIRONMENT_RULES.find((r) => r.id === id)!;
+    const models = buildObjects(environment(env));
+    const objects = models.map((m) => JSON.parse(JSON.stringify(m.toJSON())) as KubeObject);
+    const target = objects.findIndex((o) => o.kind === kind && o.metadata?.name === name);
+    expect(target, `${kind}/${name}`).toBeGreaterThanOrEqual(0);
+    breakIt(objects[target]);
+    // The schema rule validates models: give it the broken object as a model of its own kind.
+    const broken = models.map((m, i) => (i === target ? rebuilt(m, objects[target]!) : m));
+    const found = rule.check(objects, { ...context(env), models: broken });
+    expect(found.length, id).toBeGreaterThan(0);
+    expect(found.every((p) => p.rule === id)).toBe(true);
+  });
+
+  it("covers every environment rule", () => {
+    expect(Object.keys(ENV_BREAKS).sort()).toEqual(ENVIRONMENT_RULES.map((r) => r.id).sort());
+  });
+});
+
+/** A model of the same class as `model`, holding `data`. */
+function rebuilt(model: Validatable, data: KubeObject): Validatable {
+  const Model = model.constructor as new (data: unknown) => Validatable;
+  return new Model(data);
+}
+
+describe("the README's table of rules", () => {
+  it("is the one generated from the rules (npm run docs)", async () => {
+    const { START, END } = await import("../scripts/docs.ts");
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const block = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END));
+    // Cell by cell, so prettier's padding of the committed table does not matter.
+    const cells = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("|") && !/^\|[\s-|]+\|$/.test(line))
+        .map((line) =>
+          line
+            .split("|")
+            .map((cell) => cell.trim())
+            .join("|"),
+        );
+    expect(cells(block)).toEqual(cells(rulesTable()));
   });
 });

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
-import type { Problem } from "../validate.ts";
+import type { Problem } from "./rule.ts";
 import { containersOf, templateOf } from "./pods.ts";
-import { describe, type Rule } from "./rule.ts";
+import { describe, type EnvironmentRule } from "./rule.ts";
 
 /** The check a probe makes, without its timings. */
 const handler = (p: Record<string, unknown> | undefined) =>
@@ -14,8 +14,9 @@ const handler = (p: Record<string, unknown> | undefined) =>
  * stuck?" and restarts it. The same check for both restarts a pod that is only busy or waiting on
  * a dependency, at the moment it is taken out of rotation anyway.
  */
-export const distinctProbes: Rule = {
+export const distinctProbes: EnvironmentRule = {
   id: "distinct-probes",
+  scope: "environment",
   description: "A container's liveness probe does not make the same check as its readiness probe.",
   reads: ["Deployment", "StatefulSet"],
   check(objects) {

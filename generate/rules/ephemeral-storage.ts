@@ -1,15 +1,16 @@
 import { parseQuantity } from "../quantity.ts";
-import type { Problem } from "../validate.ts";
+import type { Problem } from "./rule.ts";
 import { containersOf, templateOf } from "./pods.ts";
-import { describe, type Rule } from "./rule.ts";
+import { describe, type EnvironmentRule } from "./rule.ts";
 
 /**
  * Node disk is shared by every pod on the node: logs, writable layers and emptyDirs. A container
  * without an ephemeral-storage limit, or an emptyDir without a size limit, can fill it and get the
  * node's other pods evicted. With limits, the kubelet evicts only the pod that overran.
  */
-export const ephemeralStorage: Rule = {
+export const ephemeralStorage: EnvironmentRule = {
   id: "ephemeral-storage",
+  scope: "environment",
   description:
     "Every container requests and limits ephemeral-storage, and every emptyDir has a sizeLimit within the pod's limits.",
   reads: ["Deployment", "StatefulSet", "Job"],

@@ -1,14 +1,15 @@
-import type { Problem } from "../validate.ts";
+import type { Problem } from "./rule.ts";
 import { containersOf, templateOf } from "./pods.ts";
-import { describe, type Rule } from "./rule.ts";
+import { describe, type EnvironmentRule } from "./rule.ts";
 
 /**
  * When a pod is told to stop, the ingress controller and kube-proxy learn of it at the same moment
  * as the pod: for a moment they still send it requests. A preStop pause keeps it serving until
  * they have moved on; the grace period must cover the pause and the app's own drain.
  */
-export const gracefulStop: Rule = {
+export const gracefulStop: EnvironmentRule = {
   id: "graceful-stop",
+  scope: "environment",
   description:
     "Every Deployment behind a Service pauses in preStop, for less than its termination grace period.",
   reads: ["Deployment", "Service"],

@@ -1,4 +1,4 @@
-/** Reading pod templates (Deployments, StatefulSets, Jobs) for the rules. */
+/** Reading pod templates (Deployments, StatefulSets, Jobs) and selectors, for the rules. */
 import type { IIoK8sApiCoreV1PodSpec as PodSpec } from "kubernetes-models/v1/PodSpec";
 import type { KubeObject } from "../serialize.ts";
 
@@ -12,6 +12,10 @@ export function templateOf(o: KubeObject): Template | undefined {
   return (o.spec as { template?: Template } | undefined)?.template;
 }
 
+/** The objects that run pods. */
+export const workloadsOf = (objects: readonly KubeObject[]) =>
+  objects.filter((o) => templateOf(o) !== undefined);
+
 /** Every container of a pod spec with its field path. */
 export function containersOf(spec: PodSpec | undefined) {
   return [
@@ -24,4 +28,20 @@ export function containersOf(spec: PodSpec | undefined) {
       field: `spec.template.spec.initContainers[${i}]`,
     })),
   ];
+}
+
+/** An equality selector that selects these labels (an empty selector selects nothing here). */
+export function selects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
+  if (selector === undefined || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** The names of the Secrets that an ExternalSecret of these objects creates. */
+export function externalSecretTargets(objects: readonly KubeObject[]): string[] {
+  return objects
+    .filter((o) => o.kind === "ExternalSecret")
+    .map((o) => (o.spec as { target?: { name?: string } }).target?.name ?? o.metadata?.name ?? "");
 }

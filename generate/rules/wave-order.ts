@@ -13,8 +13,8 @@
  */
 import type { KubeObject } from "../serialize.ts";
 import { SYNC_WAVE } from "../sync-waves.ts";
-import type { Problem } from "../validate.ts";
-import { annotations, describe, type Rule } from "./rule.ts";
+import type { Problem } from "./rule.ts";
+import { annotations, describe, type EnvironmentRule } from "./rule.ts";
 
 const PHASES = ["PreSync", "Sync", "PostSync"] as const;
 
@@ -173,8 +173,9 @@ function ingressNeeds(o: KubeObject): Need[] {
   return needs;
 }
 
-export const waveOrder: Rule = {
+export const waveOrder: EnvironmentRule = {
   id: "wave-order",
+  scope: "environment",
   description:
     "An object depends only on objects of its own or an earlier Argo CD sync wave; otherwise the sync waits forever.",
   reads: ["*"],
