@@ -189,6 +189,8 @@ const database = z.discriminatedUnion("mode", [
     storage: quantity("memory"),
     /** Storage class; omitted means the cluster's default. */
     storageClassName: dnsLabel.optional(),
+    /** Image pull policy. @default "IfNotPresent" (the image is pinned to a release tag) */
+    pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
     resources,
   }),
   z.strictObject({

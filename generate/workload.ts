@@ -7,11 +7,19 @@ import type { IIoK8sApiCoreV1Container as Container } from "kubernetes-models/v1
 import type { IIoK8sApiCoreV1PodSpec as PodSpec } from "kubernetes-models/v1/PodSpec";
 import type { IIoK8sApiCoreV1Probe as Probe } from "kubernetes-models/v1/Probe";
 import type { IIoK8sApiCoreV1SecurityContext as SecurityContext } from "kubernetes-models/v1/SecurityContext";
+import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import { type IStatefulSet, StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
+import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { Environment } from "./environment.ts";
-import { labels, selector } from "./labels.ts";
+import { labels, podLabels, selector } from "./labels.ts";
+import { appPolicy } from "./network.ts";
+import type { Validatable } from "./rules/rule.ts";
 import { syncWave } from "./sync-waves.ts";
 
 type ProbeSettings = Environment["backend"]["probes"]["liveness"];
@@ -111,7 +119,10 @@ export function hardenedPodSpec(options: {
   containers: Container[];
   volumes: NonNullable<PodSpec["volumes"]>;
   terminationGracePeriodSeconds?: number;
+  /** Spread replicas across nodes (not for a Job's single pod). @default true */
+  spread?: boolean;
 }): PodSpec {
+  const spread = options.spread === false ? [] : [spreadByNode(options.app)];
   return {
     ...(options.terminationGracePeriodSeconds === undefined
       ? {}
@@ -126,18 +137,19 @@ export function hardenedPodSpec(options: {
       fsGroup: options.uid,
       seccompProfile: { type: "RuntimeDefault" },
     },
-    topologySpreadConstraints: [
-      {
-        maxSkew: 1,
-        topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: { matchLabels: selector(options.app) },
-      },
-    ],
+    ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
     containers: options.containers,
     volumes: options.volumes,
   };
 }
+
+/** Replicas on different nodes where there are several; ScheduleAnyway, so one node still works. */
+const spreadByNode = (app: string) => ({
+  maxSkew: 1,
+  topologyKey: "kubernetes.io/hostname",
+  whenUnsatisfiable: "ScheduleAnyway" as const,
+  labelSelector: { matchLabels: selector(app) },
+});
 
 /** The workload's own ServiceAccount, with no API token mounted. */
 export function serviceAccount(env: Environment, app: string, component: string): ServiceAccount {
@@ -200,4 +212,144 @@ export function disruptionBudget(
     metadata: { name: app, namespace: env.namespace, labels: labels(component) },
     spec: { maxUnavailable: 1, selector: { matchLabels: selector(app) } },
   });
+}
+
+/** How a component runs its pods: the controller and what only that controller needs. */
+export type Controller =
+  | { kind: "Deployment"; replicas: number }
+  | {
+      kind: "StatefulSet";
+      serviceName: string;
+      volumeClaimTemplates: NonNullable<IStatefulSet["spec"]>["volumeClaimTemplates"];
+    }
+  | { kind: "Job"; backoffLimit: number; activeDeadlineSeconds: number };
+
+/** Everything that differs between the components that run pods; the rest is shared. */
+export interface WorkloadSpec {
+  app: string;
+  component: string;
+  uid: number;
+  controller: Controller;
+  /** The controller's annotations (sync wave, hook, lint ignores). */
+  annotations?: Record<string, string>;
+  containers: Container[];
+  volumes: NonNullable<PodSpec["volumes"]>;
+  /** The preStop pause and grace period (gracefulStop), or just a grace period. */
+  terminationGracePeriodSeconds?: number;
+  /** A ClusterIP Service in front of the pods. */
+  service?: { name: string; port: number; portName?: string; headless?: boolean };
+  /** At most one pod down by voluntary disruption (Deployments with a Service). */
+  disruptionBudget?: boolean;
+  /** Which traffic may reach the pods, and where they may connect. */
+  policy: { ingress: IngressRule[]; egress: EgressRule[] };
+}
+
+/**
+ * One shape for every component that runs pods: its ServiceAccount, its controller (Deployment,
+ * StatefulSet or Job) with the hardened pod template, its Service and disruption budget when it
+ * has them, and its NetworkPolicy.
+ */
+export function workload(env: Environment, spec: WorkloadSpec): Validatable[] {
+  const { app, component } = spec;
+  const metadata = {
+    name: app,
+    namespace: env.namespace,
+    labels: labels(component),
+    ...(spec.annotations === undefined ? {} : { annotations: spec.annotations }),
+  };
+  const single = spec.controller.kind === "Job";
+  const podSpec = hardenedPodSpec({
+    app,
+    uid: spec.uid,
+    containers: spec.containers,
+    volumes: spec.volumes,
+    spread: !single,
+    ...(spec.terminationGracePeriodSeconds === undefined
+      ? {}
+      : { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }),
+  });
+  const template = {
+    metadata: { labels: podLabels(app, component) },
+    spec: single ? { ...podSpec, restartPolicy: "Never" as const } : podSpec,
+  };
+  return [
+    serviceAccount(env, app, component),
+    controller(metadata, spec.controller, app, template),
+    ...(spec.service === undefined
+      ? []
+      : [clusterService(env, { ...spec.service, app, component })]),
+    ...(spec.disruptionBudget === true ? [disruptionBudget(env, app, component)] : []),
+    appPolicy(env, { app, component, ...spec.policy }),
+  ];
+}
+
+function controller(
+  metadata: IDeployment["metadata"],
+  c: Controller,
+  app: string,
+  template: IPodTemplateSpec,
+): Validatable {
+  const matchLabels = { matchLabels: selector(app) };
+  switch (c.kind) {
+    case "Deployment":
+      return new Deployment({
+        metadata,
+        spec: { replicas: c.replicas, selector: matchLabels, template },
+      });
+    case "StatefulSet":
+      return new StatefulSet({
+        metadata,
+        spec: {
+          replicas: 1,
+          // Said outright (it is the default): deleting or scaling down the StatefulSet, or its
+          // Application, never deletes the database's volume.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+          serviceName: c.serviceName,
+          selector: matchLabels,
+          template,
+          volumeClaimTemplates: c.volumeClaimTemplates,
+        },
+      });
+    case "Job":
+      return new Job({
+        metadata,
+        spec: {
+          backoffLimit: c.backoffLimit,
+          activeDeadlineSeconds: c.activeDeadlineSeconds,
+          template,
+        },
+      });
+  }
+}
+
+type WorkloadSettings = Environment["backend"];
+
+/**
+ * What a Deployment behind the Ingress shares (backend, frontend): replicas and probes from the
+ * environment, the graceful stop, an HTTP port behind a Service, a disruption budget, and the
+ * lint checks it does not need. The component adds its containers' own parts and its policy.
+ */
+export function servedByIngress(
+  env: Environment,
+  settings: WorkloadSettings,
+  app: { service: string; port: number; drainSeconds: number },
+) {
+  const stop = gracefulStop(app.drainSeconds);
+  return {
+    spec: {
+      controller: { kind: "Deployment", replicas: settings.replicas } as const,
+      // Why each is not needed: beside imageLintIgnores and SPREAD_BY_TOPOLOGY.
+      annotations: lintIgnores(...imageLintIgnores(env), SPREAD_BY_TOPOLOGY),
+      terminationGracePeriodSeconds: stop.terminationGracePeriodSeconds,
+      service: { name: app.service, port: app.port },
+      disruptionBudget: true,
+    },
+    container: {
+      ports: [{ containerPort: app.port, name: "http", protocol: "TCP" as const }],
+      startupProbe: httpProbe(settings.probes.startup, app.port),
+      livenessProbe: httpProbe(settings.probes.liveness, app.port),
+      readinessProbe: httpProbe(settings.probes.readiness, app.port),
+      lifecycle: stop.lifecycle,
+    },
+  };
 }

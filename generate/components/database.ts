@@ -1,18 +1,16 @@
-import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
-import type { Environment } from "../environment.ts";
+import type { IIoK8sApiCoreV1Container as Container } from "kubernetes-models/v1/Container";
+import type { Environment, ImageRef } from "../environment.ts";
 import { imageReference } from "../environment.ts";
-import { labels, podLabels, selector } from "../labels.ts";
+import { labels } from "../labels.ts";
 import { backend, database as names, DB_SECRET, migration, POSTGRES_UID } from "../names.ts";
-import { appPolicy, fromApp } from "../network.ts";
+import { fromApp } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";
 import {
-  clusterService,
   containerSecurityContext,
-  hardenedPodSpec,
   imageLintIgnores,
   lintIgnores,
   scratchVolumes,
-  serviceAccount,
+  workload,
 } from "../workload.ts";
 
 const COMPONENT = "database";
@@ -31,110 +29,91 @@ export function database(env: Environment) {
     // The server's socket and lock file.
     run: { mountPath: "/var/run/postgresql", sizeLimit: "1Mi" },
   });
-  const ready = [
-    "pg_isready",
-    "--host=127.0.0.1",
-    `--username=${names.user}`,
-    `--dbname=${names.db}`,
-  ];
-  return [
-    serviceAccount(env, names.name, COMPONENT),
-    new StatefulSet({
-      metadata: {
-        name: names.name,
-        namespace: env.namespace,
-        labels: labels(COMPONENT),
-        annotations: {
-          ...syncWave("database"),
-          ...lintIgnores(
-            ...imageLintIgnores(env),
-            // The official image's postgres user and group are 70 (alpine), owner of its files;
-            // kube-score wants IDs above 10000. Still non-root, no privilege escalation.
-            "container-security-context-user-group-id",
-          ),
-        },
-      },
-      spec: {
-        replicas: 1,
-        // Said outright (it is the default): deleting or scaling down the StatefulSet, or its
-        // Application, never deletes the database's volume.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-        serviceName: names.service,
-        selector: { matchLabels: selector(names.name) },
-        template: {
-          metadata: { labels: podLabels(names.name, COMPONENT) },
-          spec: hardenedPodSpec({
-            app: names.name,
-            uid: POSTGRES_UID,
-            // No preStop pause: no Ingress sends it traffic, and the backend reconnects. The
-            // image's stop signal (SIGINT) makes PostgreSQL's fast shutdown: it ends sessions,
-            // writes a checkpoint and exits; 60 s leaves the checkpoint time on a slow disk.
-            terminationGracePeriodSeconds: 60,
-            volumes: scratch.volumes,
-            containers: [
-              {
-                name: "postgres",
-                image: imageReference(image),
-                imagePullPolicy: "IfNotPresent",
-                ports: [{ containerPort: names.port, name: "postgres", protocol: "TCP" }],
-                env: [
-                  { name: "POSTGRES_USER", value: names.user },
-                  { name: "POSTGRES_DB", value: names.db },
-                  {
-                    name: "POSTGRES_PASSWORD",
-                    valueFrom: { secretKeyRef: { name: DB_SECRET, key: "POSTGRES_PASSWORD" } },
-                  },
-                  // A subfolder, so initdb does not trip over the volume's lost+found.
-                  { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                ],
-                resources: settings.resources,
-                startupProbe: { exec: { command: ready }, periodSeconds: 5, failureThreshold: 24 },
-                // Liveness: the server accepts connections; readiness: it accepts this database's
-                // sessions (pg_isready). Not the same check, so a server busy with recovery is
-                // taken out of its Service rather than restarted in the middle of it.
-                livenessProbe: {
-                  tcpSocket: { port: names.port },
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                },
-                readinessProbe: { exec: { command: ready }, periodSeconds: 5, timeoutSeconds: 3 },
-                securityContext: containerSecurityContext,
-                volumeMounts: [
-                  ...scratch.volumeMounts,
-                  { name: "data", mountPath: "/var/lib/postgresql/data" },
-                ],
-              },
-            ],
-          }),
-        },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: "data", labels: labels(COMPONENT) },
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              ...(settings.storageClassName === undefined
-                ? {}
-                : { storageClassName: settings.storageClassName }),
-              resources: { requests: { storage: settings.storage } },
-            },
+  return workload(env, {
+    app: names.name,
+    component: COMPONENT,
+    uid: POSTGRES_UID,
+    controller: {
+      kind: "StatefulSet",
+      // Headless (below): the StatefulSet's governing Service; its name resolves to the one pod.
+      serviceName: names.service,
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data", labels: labels(COMPONENT) },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(settings.storageClassName === undefined
+              ? {}
+              : { storageClassName: settings.storageClassName }),
+            resources: { requests: { storage: settings.storage } },
           },
-        ],
-      },
-    }),
-    // Headless: the StatefulSet's governing Service; its name resolves to the one pod.
-    clusterService(env, {
-      name: names.service,
-      app: names.name,
-      component: COMPONENT,
-      port: names.port,
-      portName: "postgres",
-      headless: true,
-    }),
-    appPolicy(env, {
-      app: names.name,
-      component: COMPONENT,
+        },
+      ],
+    },
+    annotations: {
+      ...syncWave("database"),
+      ...lintIgnores(
+        ...imageLintIgnores(env),
+        // The official image's postgres user and group are 70 (alpine), owner of its files;
+        // kube-score wants IDs above 10000. Still non-root, no privilege escalation.
+        "container-security-context-user-group-id",
+      ),
+    },
+    // No preStop pause: no Ingress sends it traffic, and the backend reconnects. The image's stop
+    // signal (SIGINT) makes PostgreSQL's fast shutdown: it ends sessions, writes a checkpoint and
+    // exits; 60 s leaves the checkpoint time on a slow disk.
+    terminationGracePeriodSeconds: 60,
+    volumes: scratch.volumes,
+    containers: [postgres(settings, image, scratch.volumeMounts)],
+    service: { name: names.service, port: names.port, portName: "postgres", headless: true },
+    policy: {
       ingress: [fromApp(backend.name, names.port), fromApp(migration.name, names.port)],
       egress: [],
-    }),
-  ];
+    },
+  });
+}
+
+type InCluster = Extract<Environment["database"], { mode: "in-cluster" }>;
+
+/** The PostgreSQL container: the official image, its password from the bootstrapped Secret. */
+function postgres(
+  settings: InCluster,
+  image: ImageRef,
+  scratchMounts: NonNullable<Container["volumeMounts"]>,
+): Container {
+  const ready = {
+    exec: {
+      command: [
+        "pg_isready",
+        "--host=127.0.0.1",
+        `--username=${names.user}`,
+        `--dbname=${names.db}`,
+      ],
+    },
+  };
+  return {
+    name: "postgres",
+    image: imageReference(image),
+    imagePullPolicy: settings.pullPolicy,
+    ports: [{ containerPort: names.port, name: "postgres", protocol: "TCP" }],
+    env: [
+      { name: "POSTGRES_USER", value: names.user },
+      { name: "POSTGRES_DB", value: names.db },
+      {
+        name: "POSTGRES_PASSWORD",
+        valueFrom: { secretKeyRef: { name: DB_SECRET, key: "POSTGRES_PASSWORD" } },
+      },
+      // A subfolder, so initdb does not trip over the volume's lost+found.
+      { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+    ],
+    resources: settings.resources,
+    startupProbe: { ...ready, periodSeconds: 5, failureThreshold: 24 },
+    // Liveness: the server accepts connections; readiness: it accepts this database's
+    // sessions (pg_isready). Not the same check, so a server busy with recovery is taken out
+    // of its Service rather than restarted in the middle of it.
+    livenessProbe: { tcpSocket: { port: names.port }, periodSeconds: 10, timeoutSeconds: 5 },
+    readinessProbe: { ...ready, periodSeconds: 5, timeoutSeconds: 3 },
+    securityContext: containerSecurityContext,
+    volumeMounts: [...scratchMounts, { name: "data", mountPath: "/var/lib/postgresql/data" }],
+  };
 }

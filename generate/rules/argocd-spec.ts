@@ -7,6 +7,7 @@ import { DNS1123_LABEL } from "../environment.ts";
 import { project } from "../project.ts";
 import type { KubeObject } from "../serialize.ts";
 import { findings, type ArgocdRule } from "./rule.ts";
+import { schemaFindings } from "./schema.ts";
 
 const server = z
   .string()
@@ -112,13 +113,7 @@ export const argocdSpec: ArgocdRule = {
   reads: ["Application", "AppProject"],
   check(objects, context) {
     const { problems, add } = findings(argocdSpec);
-    (context.models ?? []).forEach((model, i) => {
-      try {
-        model.validate();
-      } catch (error) {
-        add(objects[i] ?? {}, "(schema)", (error as Error).message);
-      }
-    });
+    problems.push(...schemaFindings(argocdSpec, context.models ?? [], objects));
     for (const o of objects) {
       if (o.metadata?.namespace !== project.argocdNamespace)
         add(

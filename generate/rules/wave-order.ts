@@ -13,8 +13,8 @@
  */
 import type { KubeObject } from "../serialize.ts";
 import { SYNC_WAVE } from "../sync-waves.ts";
-import type { Problem } from "./rule.ts";
-import { annotations, describe, type EnvironmentRule } from "./rule.ts";
+import { selects, templateOf as template } from "./pods.ts";
+import { annotations, describe, type EnvironmentRule, type Problem } from "./rule.ts";
 
 const PHASES = ["PreSync", "Sync", "PostSync"] as const;
 
@@ -32,30 +32,6 @@ const later = (a: ReturnType<typeof syncPosition>, b: ReturnType<typeof syncPosi
 const label = (p: ReturnType<typeof syncPosition>) => `${PHASES[p.phase]} wave ${p.wave}`;
 
 type Labels = Record<string, string>;
-interface PodSpec {
-  serviceAccountName?: string;
-  containers?: ContainerRefs[];
-  initContainers?: ContainerRefs[];
-  volumes?: {
-    secret?: { secretName?: string };
-    configMap?: { name?: string };
-    persistentVolumeClaim?: { claimName?: string };
-    projected?: { sources?: { secret?: { name?: string }; configMap?: { name?: string } }[] };
-  }[];
-}
-interface ContainerRefs {
-  envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
-  env?: { valueFrom?: { secretKeyRef?: { name?: string }; configMapKeyRef?: { name?: string } } }[];
-}
-
-const template = (o: KubeObject) =>
-  (o.spec as { template?: { metadata?: { labels?: Labels }; spec?: PodSpec } } | undefined)
-    ?.template;
-
-const selects = (selector: Labels | undefined, labels: Labels | undefined) =>
-  selector !== undefined &&
-  Object.keys(selector).length > 0 &&
-  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 /** A dependency: the object needed, and the field of the dependent that names it. */
 interface Need {
@@ -64,90 +40,96 @@ interface Need {
   field: string;
 }
 
-function podNeeds(o: KubeObject, objects: readonly KubeObject[]): Need[] {
-  const t = template(o);
-  const spec = t?.spec;
-  if (spec === undefined) return [];
-  const at = "spec.template.spec";
+type Spec = NonNullable<NonNullable<ReturnType<typeof template>>["spec"]>;
+const AT = "spec.template.spec";
+
+/** The ConfigMaps and Secrets a pod's containers read through env and envFrom. */
+function envNeeds(spec: Spec): Need[] {
   const needs: Need[] = [];
-  if (spec.serviceAccountName !== undefined)
-    needs.push({
-      kind: "ServiceAccount",
-      name: spec.serviceAccountName,
-      field: `${at}.serviceAccountName`,
-    });
-  for (const [group, list] of [
-    ["containers", spec.containers],
-    ["initContainers", spec.initContainers],
-  ] as const) {
-    (list ?? []).forEach((c, i) => {
-      const field = `${at}.${group}[${i}]`;
+  for (const group of ["containers", "initContainers"] as const)
+    (spec[group] ?? []).forEach((c, i) => {
+      const field = `${AT}.${group}[${i}]`;
       for (const from of c.envFrom ?? []) {
-        if (from.configMapRef?.name)
-          needs.push({
-            kind: "ConfigMap",
-            name: from.configMapRef.name,
-            field: `${field}.envFrom`,
-          });
-        if (from.secretRef?.name)
-          needs.push({ kind: "Secret", name: from.secretRef.name, field: `${field}.envFrom` });
+        const cm = from.configMapRef?.name;
+        const secret = from.secretRef?.name;
+        if (cm) needs.push({ kind: "ConfigMap", name: cm, field: `${field}.envFrom` });
+        if (secret) needs.push({ kind: "Secret", name: secret, field: `${field}.envFrom` });
       }
       for (const variable of c.env ?? []) {
-        const ref = variable.valueFrom;
-        if (ref?.configMapKeyRef?.name)
-          needs.push({ kind: "ConfigMap", name: ref.configMapKeyRef.name, field: `${field}.env` });
-        if (ref?.secretKeyRef?.name)
-          needs.push({ kind: "Secret", name: ref.secretKeyRef.name, field: `${field}.env` });
+        const cm = variable.valueFrom?.configMapKeyRef?.name;
+        const secret = variable.valueFrom?.secretKeyRef?.name;
+        if (cm) needs.push({ kind: "ConfigMap", name: cm, field: `${field}.env` });
+        if (secret) needs.push({ kind: "Secret", name: secret, field: `${field}.env` });
       }
     });
-  }
+  return needs;
+}
+
+/** The Secrets, ConfigMaps and claims a pod mounts. */
+function volumeNeeds(spec: Spec): Need[] {
+  const needs: Need[] = [];
   (spec.volumes ?? []).forEach((v, i) => {
-    const field = `${at}.volumes[${i}]`;
-    if (v.secret?.secretName) needs.push({ kind: "Secret", name: v.secret.secretName, field });
-    if (v.configMap?.name) needs.push({ kind: "ConfigMap", name: v.configMap.name, field });
-    if (v.persistentVolumeClaim?.claimName)
-      needs.push({
-        kind: "PersistentVolumeClaim",
-        name: v.persistentVolumeClaim.claimName,
-        field,
-      });
+    const field = `${AT}.volumes[${i}]`;
+    const add = (kind: string, name: string | undefined) => {
+      if (name) needs.push({ kind, name, field });
+    };
+    add("Secret", v.secret?.secretName);
+    add("ConfigMap", v.configMap?.name);
+    add("PersistentVolumeClaim", v.persistentVolumeClaim?.claimName);
     for (const source of v.projected?.sources ?? []) {
-      if (source.secret?.name) needs.push({ kind: "Secret", name: source.secret.name, field });
-      if (source.configMap?.name)
-        needs.push({ kind: "ConfigMap", name: source.configMap.name, field });
+      add("Secret", source.secret?.name);
+      add("ConfigMap", source.configMap?.name);
     }
   });
-  // The Services it reaches: egress of the NetworkPolicies that select its pods, to pods of this
-  // namespace, and the Services selecting those pods.
-  const podLabels = t?.metadata?.labels;
+  return needs;
+}
+
+/**
+ * The Services a pod reaches: egress of the NetworkPolicies that select its pods, to pods of this
+ * namespace, and the Services selecting those pods.
+ */
+function reachedServices(podLabels: Labels | undefined, objects: readonly KubeObject[]): Need[] {
+  const needs: Need[] = [];
+  const labelsOf = (w: KubeObject) => template(w)?.metadata?.labels;
   for (const policy of objects.filter((x) => x.kind === "NetworkPolicy")) {
     const pspec = policy.spec as {
       podSelector?: { matchLabels?: Labels };
       egress?: { to?: { podSelector?: { matchLabels?: Labels }; namespaceSelector?: unknown }[] }[];
     };
     if (!selects(pspec.podSelector?.matchLabels, podLabels)) continue;
-    for (const rule of pspec.egress ?? [])
-      for (const peer of rule.to ?? []) {
-        if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) continue;
-        const targets = objects.filter((w) =>
-          selects(peer.podSelector?.matchLabels, template(w)?.metadata?.labels),
-        );
-        for (const service of objects.filter((s) => s.kind === "Service")) {
-          const sel = (service.spec as { selector?: Labels }).selector;
-          if (targets.some((w) => selects(sel, template(w)?.metadata?.labels)))
-            needs.push({
-              kind: "Service",
-              name: service.metadata?.name ?? "",
-              field: `(reaches it: NetworkPolicy/${policy.metadata?.name} egress)`,
-            });
-        }
+    const peers = (pspec.egress ?? []).flatMap((rule) => rule.to ?? []);
+    for (const peer of peers.filter((p) => p.namespaceSelector === undefined && p.podSelector)) {
+      const targets = objects.filter((w) => selects(peer.podSelector?.matchLabels, labelsOf(w)));
+      for (const service of objects.filter((s) => s.kind === "Service")) {
+        const sel = (service.spec as { selector?: Labels }).selector;
+        if (targets.some((w) => selects(sel, labelsOf(w))))
+          needs.push({
+            kind: "Service",
+            name: service.metadata?.name ?? "",
+            field: `(reaches it: NetworkPolicy/${policy.metadata?.name} egress)`,
+          });
       }
-  }
-  if (o.kind === "StatefulSet") {
-    const serviceName = (o.spec as { serviceName?: string }).serviceName;
-    if (serviceName) needs.push({ kind: "Service", name: serviceName, field: "spec.serviceName" });
+    }
   }
   return needs;
+}
+
+function podNeeds(o: KubeObject, objects: readonly KubeObject[]): Need[] {
+  const t = template(o);
+  const spec = t?.spec;
+  if (spec === undefined) return [];
+  const account = spec.serviceAccountName;
+  const governing =
+    o.kind === "StatefulSet" ? (o.spec as { serviceName?: string }).serviceName : undefined;
+  return [
+    ...(account
+      ? [{ kind: "ServiceAccount", name: account, field: `${AT}.serviceAccountName` }]
+      : []),
+    ...envNeeds(spec),
+    ...volumeNeeds(spec),
+    ...reachedServices(t?.metadata?.labels, objects),
+    ...(governing ? [{ kind: "Service", name: governing, field: "spec.serviceName" }] : []),
+  ];
 }
 
 function ingressNeeds(o: KubeObject): Need[] {
