@@ -3,6 +3,7 @@ port, and the chat-completions stand-in. Tests talk to the app over HTTP only.""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -74,6 +75,14 @@ class AppProcess:
         wait_for(alive, timeout=30)
         return self
 
+    def records(self) -> list[dict[str, Any]]:
+        """What it has logged so far, one JSON object per line."""
+        self.log.flush()
+        self.log.seek(0)
+        lines = self.log.read().splitlines()
+        self.log.seek(0, os.SEEK_END)
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
     def stop(self) -> tuple[int, str]:
         """SIGTERM, as the kubelet sends it; returns the exit code and everything it logged."""
         assert self.process is not None
@@ -118,6 +127,9 @@ def app(database_url: str, fake_openai: FakeOpenAI) -> Iterator[AppProcess]:
             OPENAI_BASE_URL=fake_openai.url,
             OPENAI_MODEL="test-model",
             LOG_LEVEL="INFO",
+            # The suite logs in far more often than a person; the limits have tests of their own.
+            LOGIN_LIMIT_PER_ACCOUNT="10000/minute",
+            LOGIN_LIMIT_PER_CLIENT="10000/minute",
         )
     ).start()
     yield process
@@ -131,9 +143,10 @@ def client(app: AppProcess) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def fake(fake_openai: FakeOpenAI) -> FakeOpenAI:
+def fake(fake_openai: FakeOpenAI) -> Iterator[FakeOpenAI]:
     fake_openai.reset()
-    return fake_openai
+    yield fake_openai
+    fake_openai.reset()  # and whatever still hangs ends now
 
 
 def new_user(client: httpx.Client, password: str = "correct horse battery") -> dict[str, str]:

@@ -75,3 +75,15 @@ def test_tokens_that_are_missing_forged_or_expired_get_401(client: httpx.Client)
         response = client.get("/api/tasks", headers=headers)
         assert response.status_code == 401, headers
         assert response.json()["detail"].startswith("Sign in first")
+
+
+def test_a_validly_signed_token_for_an_impossible_user_id_gets_401(client: httpx.Client) -> None:
+    import datetime as dt
+
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    # User ids are 32-bit: beyond that, PostgreSQL refused the lookup and the answer was a 500.
+    for sub in ("2147483648", "4294967296", "99999999999999999999", "0", "-1"):
+        token = jwt.encode({"sub": sub, "exp": expires}, JWT_SECRET, algorithm="HS256")
+        response = client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (sub, response.text)
+        assert response.json()["detail"].startswith("Sign in first")

@@ -1,11 +1,20 @@
 """The assistant, driven through the real OpenAI client inside the app against a local server
-that speaks the chat-completions protocol with tool calls."""
+that speaks the chat-completions protocol with tool calls, and misbehaves as a model service can:
+hangs, trickles bytes, answers late, answers garbage."""
 
 from __future__ import annotations
 
+import json
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
+import psycopg
+import pytest
 from conftest import JWT_SECRET, OPENAI_KEY, AppProcess, app_env, new_user
-from fake_openai import FakeOpenAI, text_reply, tool_reply
+from fake_openai import FakeOpenAI, hang, late, raw, text_reply, tool_reply, trickle
 
 
 def chat(client: httpx.Client, auth: dict[str, str], message: str, **extra: object) -> httpx.Response:
@@ -120,3 +129,176 @@ def test_without_an_api_key_chat_is_503_and_the_rest_works(database_url: str) ->
             assert client.post("/api/tasks", json={"title": "still works"}, headers=auth).status_code == 201
     finally:
         app.stop()
+
+
+# Under faults: a short deadline keeps these tests quick; the default's bound is in test_manifests.
+DEADLINE = 3.0
+# Generous: the deadline, plus a loaded machine's slack. Without a total deadline these take
+# 60 s (hang: two tries of a 30 s timeout) or minutes (trickle), so the bound still tells.
+CEILING = DEADLINE + 12
+
+
+@pytest.fixture(scope="module")
+def short_deadline(database_url: str, fake_openai: FakeOpenAI) -> Iterator[AppProcess]:
+    app = AppProcess(
+        app_env(
+            DATABASE_URL=database_url,
+            JWT_SECRET=JWT_SECRET,
+            OPENAI_API_KEY=OPENAI_KEY,
+            OPENAI_BASE_URL=fake_openai.url,
+            CHAT_DEADLINE_SECONDS=str(DEADLINE),
+        )
+    ).start()
+    yield app
+    app.stop()
+
+
+def timed_chat(app: AppProcess, auth: dict[str, str], message: str) -> tuple[httpx.Response, float]:
+    start = time.monotonic()
+    response = httpx.post(f"{app.url}/api/chat", json={"message": message}, headers=auth, timeout=120)
+    return response, time.monotonic() - start
+
+
+@pytest.mark.parametrize("fault", ["hangs", "trickles"])
+def test_a_stuck_model_service_ends_in_a_504_at_the_deadline(
+    short_deadline: AppProcess, fake: FakeOpenAI, fault: str
+) -> None:
+    with httpx.Client(base_url=short_deadline.url, timeout=10) as client:
+        auth = new_user(client)
+    fake.replies.append(hang() if fault == "hangs" else trickle(every=1.0))
+    response, elapsed = timed_chat(short_deadline, auth, "hello")
+    assert response.status_code == 504, response.text
+    assert response.json() == {
+        "detail": f"The assistant's model service did not answer within {DEADLINE:g} s; nothing was changed",
+        "changes": [],
+    }
+    assert DEADLINE <= elapsed < CEILING, f"504 after {elapsed:.1f} s"
+
+
+def test_the_deadline_covers_every_round_together(short_deadline: AppProcess, fake: FakeOpenAI) -> None:
+    """Two rounds, each under the deadline, together over it: still one deadline; what the first
+    round's tool call saved stays saved, and the 504 says so."""
+    with httpx.Client(base_url=short_deadline.url, timeout=10) as client:
+        auth = new_user(client)
+        fake.replies += [
+            late(DEADLINE * 0.6, tool_reply(("add_task", {"title": "First round"}))),
+            late(DEADLINE * 0.6, text_reply("too late")),
+        ]
+        response, elapsed = timed_chat(short_deadline, auth, "add a task")
+        assert response.status_code == 504, response.text
+        body = response.json()
+        assert [(c["action"], c["task"]["title"]) for c in body["changes"]] == [("added", "First round")]
+        assert f"saved before that: added task {body['changes'][0]['task']['id']}" in body["detail"]
+        assert elapsed < CEILING
+        assert [t["title"] for t in client.get("/api/tasks", headers=auth).json()["items"]] == ["First round"]
+
+
+GARBAGE = {
+    "html": raw(b"<html><body>502 Bad Gateway</body></html>", "text/html"),
+    "not json": raw(b"{this is not json", "application/json"),
+    "no choices": raw(json.dumps({"id": "x", "object": "chat.completion"}).encode()),
+    "empty choices": raw(json.dumps({"choices": []}).encode()),
+    "choices not a list": raw(json.dumps({"choices": {"message": "hi"}}).encode()),
+    "null message": raw(json.dumps({"choices": [{"message": None}]}).encode()),
+    # One good tool call beside a broken one: the reply is refused whole, nothing is applied.
+    "half a tool call": raw(
+        json.dumps(
+            {
+                "choices": [
+                    {
+                        "message": {
+                            "role": "assistant",
+                            "tool_calls": [
+                                {
+                                    "id": "a",
+                                    "type": "function",
+                                    "function": {"name": "add_task", "arguments": '{"title": "half-applied"}'},
+                                },
+                                {"id": "b", "type": "function", "function": 42},
+                            ],
+                        }
+                    }
+                ]
+            }
+        ).encode()
+    ),
+}
+
+
+@pytest.mark.parametrize("garbage", GARBAGE.values(), ids=GARBAGE.keys())
+def test_a_reply_that_is_not_a_chat_completion_is_a_502_and_changes_nothing(
+    client: httpx.Client, auth: dict[str, str], fake: FakeOpenAI, garbage
+) -> None:
+    fake.replies.append(garbage)
+    response = chat(client, auth, "add half-applied")
+    assert response.status_code == 502, response.text
+    assert response.json() == {
+        "detail": "The assistant's model service answered something that is not a chat completion; nothing was changed",
+        "changes": [],
+    }
+    assert client.get("/api/tasks", headers=auth).json()["total"] == 0
+
+
+def busy_connections(database_url: str) -> list[tuple[str, str]]:
+    """(state, query) of every other connection to the database that is not idle: in a
+    transaction, or running a statement."""
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        return connection.execute(
+            "SELECT state, query FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'"
+        ).fetchall()
+
+
+HUNG_CHATS = 10  # the pool's size (5 + 5 overflow): before, they took every connection
+
+
+def test_chats_waiting_on_a_hung_model_hold_no_connection_and_starve_no_one(
+    app: AppProcess, database_url: str, fake: FakeOpenAI
+) -> None:
+    with httpx.Client(base_url=app.url, timeout=10) as client:
+        waiting = [new_user(client) for _ in range(HUNG_CHATS)]
+        other = new_user(client)
+    # Each chat's first round adds a task (its own short transaction); the second round hangs.
+    fake.responder = lambda body: (
+        hang() if body["messages"][-1]["role"] == "tool" else tool_reply(("add_task", {"title": "before the hang"}))
+    )
+    with ThreadPoolExecutor(HUNG_CHATS) as pool:
+        chats = [
+            pool.submit(httpx.post, f"{app.url}/api/chat", json={"message": "go"}, headers=auth, timeout=120)
+            for auth in waiting
+        ]
+        fake.wait_for_requests(2 * HUNG_CHATS)  # every chat is in its hung second round
+        try:
+            assert all(not future.done() for future in chats)
+            # Not a transaction is open, so no lock and no connection is held for a chat.
+            assert busy_connections(database_url) == []
+            # What the tool calls did is already committed, visible to the users now.
+            with httpx.Client(base_url=app.url, timeout=10) as client:
+                assert client.get("/api/tasks", headers=waiting[0]).json()["total"] == 1
+                # Another user is served as usual, reads and writes, within a generous bound.
+                start = time.monotonic()
+                for _ in range(5):
+                    assert client.get("/api/tasks", headers=other).status_code == 200
+                    assert client.post("/api/tasks", json={"title": "still works"}, headers=other).status_code == 201
+                assert time.monotonic() - start < 10
+                assert client.get("/health").json() == {"status": "healthy", "database": "connected"}
+        finally:
+            fake.release.set()
+        assert [future.result().status_code for future in chats] == [200] * HUNG_CHATS
+
+
+def test_sigterm_lets_an_in_flight_chat_finish(database_url: str, fake: FakeOpenAI) -> None:
+    app = AppProcess(
+        app_env(DATABASE_URL=database_url, JWT_SECRET=JWT_SECRET, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake.url)
+    ).start()
+    with httpx.Client(base_url=app.url, timeout=10) as client:
+        auth = new_user(client)
+    fake.replies.append(late(3.0, text_reply("finished after SIGTERM")))
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(httpx.post, f"{app.url}/api/chat", json={"message": "hi"}, headers=auth, timeout=60)
+        fake.wait_for_requests(1)
+        code, output = app.stop()
+        response = answer.result()
+    assert response.status_code == 200, output
+    assert response.json()["reply"] == "finished after SIGTERM"
+    assert code in (0, -signal.SIGTERM), output

@@ -23,6 +23,22 @@ from conftest import JWT_SECRET, app_env, run_module
             {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "LOG_LEVEL": "LOUD"},
             "configuration error: LOG_LEVEL",
         ),
+        (
+            {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "LOGIN_LIMIT_PER_ACCOUNT": "often"},
+            "configuration error: LOGIN_LIMIT_PER_ACCOUNT must be a rate such as 10/minute or 10/5minutes",
+        ),
+        (
+            {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "FORWARDED_ALLOW_IPS": "*"},
+            "configuration error: FORWARDED_ALLOW_IPS must list IP addresses or CIDR ranges (got '*')",
+        ),
+        (
+            {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "CHAT_DEADLINE_SECONDS": "40"},
+            "configuration error: GRACEFUL_SHUTDOWN_SECONDS (30) must exceed CHAT_DEADLINE_SECONDS (40)",
+        ),
+        (
+            {"DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET": JWT_SECRET, "MAX_BODY_BYTES": "10"},
+            "configuration error: MAX_BODY_BYTES",
+        ),
     ],
 )
 @pytest.mark.parametrize("module", ["todo_api", "todo_api.migrate"])

@@ -79,3 +79,16 @@ def test_the_image_runs_as_the_user_and_port_the_deployment_expects() -> None:
     assert re.search(r"^EXPOSE 8000$", dockerfile, re.M)
     assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
     assert '"python", "-m", "todo_api"' in dockerfile
+
+
+# nginx's proxy-read-timeout when the Ingress sets none; the frontend's /api pass-through waits as long.
+NGINX_PROXY_READ_TIMEOUT = 60
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_a_chat_ends_well_before_the_ingress_gives_up(env: str) -> None:
+    annotations = rendered(env, "ingress-todo-ingress.yaml")["metadata"].get("annotations", {})
+    proxy = int(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout", NGINX_PROXY_READ_TIMEOUT))
+    deadline = Settings.model_fields["CHAT_DEADLINE_SECONDS"].default
+    # Well under: the chat's 504 with its detail reaches the user, not the Ingress' bare 504.
+    assert deadline <= proxy / 2

@@ -19,9 +19,12 @@ def main() -> int:
         host="0.0.0.0",  # noqa: S104 - in a container, the pod IP is the only way in
         port=settings.PORT,
         log_config=logging_config(settings.LOG_LEVEL),
-        proxy_headers=True,
-        forwarded_allow_ips="*",
-        timeout_graceful_shutdown=20,
+        # X-Forwarded-For/-Proto only from the configured proxies; from anyone else they are ignored.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
+        # SIGTERM: stop accepting, let in-flight requests (the longest, a chat, is bounded by
+        # CHAT_DEADLINE_SECONDS) finish for this long, then cancel what is left and exit.
+        timeout_graceful_shutdown=settings.GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
 

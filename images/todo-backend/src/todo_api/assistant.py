@@ -2,19 +2,33 @@
 
 The model may call the tools below; each call runs against the database for the signed-in user
 only, and its result goes back to the model until it answers in words (at most MAX_ROUNDS).
+
+Under faults:
+
+- One deadline (CHAT_DEADLINE_SECONDS) bounds the whole request, every model round included,
+  however the model service misbehaves (hangs, trickles bytes, retries): then 504.
+- No database connection or transaction is held while the model thinks: each tool call takes a
+  connection for its own short transaction and gives it back. A tool call that has started is
+  not cut off by the deadline (its own database timeouts bound it); the next model round is.
+- A reply that is not a chat completion is a 502, found before any of its tool calls runs: a
+  reply is applied whole or not at all. Changes saved in earlier rounds stay saved, and the
+  502 or 504 lists them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
+import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from . import tasks
+from .errors import ChatFailed
 from .schemas import ChatTurn, Description, TaskChange, TaskOut, Title
 
 log = logging.getLogger(__name__)
@@ -58,6 +72,31 @@ TOOLS = [
 ]
 
 
+# What the app needs of a chat completion, checked whole before anything in it is acted on.
+class _Function(BaseModel):
+    name: str
+    arguments: str
+
+
+class _ToolCall(BaseModel):
+    id: str
+    type: Literal["function"] = "function"
+    function: _Function
+
+
+class _Message(BaseModel):
+    content: str | None = None
+    tool_calls: list[_ToolCall] | None = None
+
+
+class _Choice(BaseModel):
+    message: _Message
+
+
+class _Completion(BaseModel):
+    choices: list[_Choice] = Field(min_length=1)
+
+
 class _ListArgs(BaseModel, extra="forbid"):
     completed: bool | None = None
 
@@ -78,58 +117,106 @@ class _UpdateArgs(_IdArgs):
 
 
 class Assistant:
-    def __init__(self, client: AsyncOpenAI, model: str) -> None:
+    def __init__(
+        self, client: AsyncOpenAI, model: str, sessions: async_sessionmaker[AsyncSession], deadline_seconds: float
+    ) -> None:
         self.client = client
         self.model = model
+        self.sessions = sessions
+        self.deadline_seconds = deadline_seconds
 
-    async def run(
-        self, session: AsyncSession, user_id: int, message: str, history: list[ChatTurn]
-    ) -> tuple[str, list[TaskChange]]:
+    async def run(self, user_id: int, message: str, history: list[ChatTurn]) -> tuple[str, list[TaskChange]]:
+        """The reply and the changes made; ChatFailed (502, 504) when the model service fails."""
+        deadline = asyncio.get_running_loop().time() + self.deadline_seconds
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         messages += [{"role": turn.role, "content": turn.content} for turn in history]
         messages.append({"role": "user", "content": message})
         changes: list[TaskChange] = []
         for _ in range(MAX_ROUNDS):
-            completion = await self.client.chat.completions.create(model=self.model, messages=messages, tools=TOOLS)
-            reply = completion.choices[0].message
+            reply = await self._complete(messages, deadline, changes)
             if not reply.tool_calls:
                 return reply.content or "", changes
-            messages.append(reply.model_dump(exclude_none=True))
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": reply.content,
+                    "tool_calls": [call.model_dump() for call in reply.tool_calls],
+                }
+            )
             for call in reply.tool_calls:
-                result = await self._call(session, user_id, call.function.name, call.function.arguments, changes)
+                result = await self._call(user_id, call.function.name, call.function.arguments, changes)
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result, default=str)})
         return "I could not finish that request; please try again with fewer steps.", changes
 
-    async def _call(
-        self, session: AsyncSession, user_id: int, name: str, raw: str, changes: list[TaskChange]
-    ) -> dict[str, Any]:
-        """Runs one tool call; problems go back to the model as an error, never as a 500."""
+    async def _complete(self, messages: list[dict[str, Any]], deadline: float, changes: list[TaskChange]) -> _Message:
+        """One model round, within what is left of the deadline."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                raw = await self.client.chat.completions.with_raw_response.create(
+                    model=self.model, messages=messages, tools=TOOLS
+                )
+                body = raw.content
+        except TimeoutError:
+            log.warning("assistant deadline passed", extra={"seconds": self.deadline_seconds})
+            raise ChatFailed(
+                504,
+                f"The assistant's model service did not answer within {self.deadline_seconds:g} s" + _saved(changes),
+                changes,
+            ) from None
+        except openai.APIStatusError as error:
+            log.warning("assistant upstream error", extra={"status": error.status_code})
+            raise ChatFailed(
+                502, f"The assistant's model service answered {error.status_code}" + _saved(changes), changes
+            ) from None
+        except openai.APIError as error:
+            log.warning("assistant upstream unreachable", extra={"error": type(error).__name__})
+            raise ChatFailed(
+                502, "The assistant's model service could not be reached" + _saved(changes), changes
+            ) from None
+        try:
+            return _Completion.model_validate_json(body).choices[0].message
+        except ValidationError as error:
+            log.warning("assistant upstream nonsense", extra={"error": str(error).splitlines()[0], "bytes": len(body)})
+            raise ChatFailed(
+                502,
+                "The assistant's model service answered something that is not a chat completion" + _saved(changes),
+                changes,
+            ) from None
+
+    async def _call(self, user_id: int, name: str, raw: str, changes: list[TaskChange]) -> dict[str, Any]:
+        """Runs one tool call in its own short transaction; bad arguments go back to the model as
+        an error, never as a 500."""
         try:
             args = json.loads(raw or "{}")
             if name == "list_tasks":
-                parsed = _ListArgs.model_validate(args)
-                items, total = await tasks.list_tasks(session, user_id, limit=100, offset=0, completed=parsed.completed)
+                listed = _ListArgs.model_validate(args)
+                async with self.sessions() as session:
+                    items, total = await tasks.list_tasks(
+                        session, user_id, limit=100, offset=0, completed=listed.completed
+                    )
                 return {"total": total, "tasks": [TaskOut.model_validate(t).model_dump(mode="json") for t in items]}
             if name == "add_task":
                 added = _AddArgs.model_validate(args)
-                task = await tasks.create_task(session, user_id, added.title, added.description)
+                async with self.sessions() as session:
+                    task = await tasks.create_task(session, user_id, added.title, added.description)
                 return self._changed(changes, "added", task)
             if name in ("complete_task", "update_task", "delete_task"):
-                parsed_id = (_UpdateArgs if name == "update_task" else _IdArgs).model_validate(args)
-                task = await tasks.get_task(session, user_id, parsed_id.task_id)
-                if task is None:
-                    return {"error": f"task {parsed_id.task_id} not found"}
-                if name == "delete_task":
-                    snapshot = TaskOut.model_validate(task)
-                    await tasks.delete_task(session, task)
-                    changes.append(TaskChange(action="deleted", task=snapshot))
-                    return {"deleted": snapshot.model_dump(mode="json")}
-                update = (
-                    {"completed": True}
-                    if name == "complete_task"
-                    else parsed_id.model_dump(exclude_none=True, exclude={"task_id"})
-                )
-                task = await tasks.update_task(session, task, update)
+                parsed = (_UpdateArgs if name == "update_task" else _IdArgs).model_validate(args)
+                async with self.sessions() as session:
+                    task = await tasks.get_task(session, user_id, parsed.task_id)
+                    if task is None:
+                        return {"error": f"task {parsed.task_id} not found"}
+                    if name == "delete_task":
+                        snapshot = TaskOut.model_validate(task)
+                        await tasks.delete_task(session, task)
+                        changes.append(TaskChange(action="deleted", task=snapshot))
+                        return {"deleted": snapshot.model_dump(mode="json")}
+                    update = (
+                        {"completed": True}
+                        if name == "complete_task"
+                        else parsed.model_dump(exclude_none=True, exclude={"task_id"})
+                    )
+                    task = await tasks.update_task(session, task, update)
                 return self._changed(changes, "completed" if name == "complete_task" else "updated", task)
             return {"error": f"unknown tool {name}"}
         except (json.JSONDecodeError, ValidationError) as error:
@@ -141,3 +228,10 @@ class Assistant:
         out = TaskOut.model_validate(task)
         changes.append(TaskChange(action=action, task=out))  # type: ignore[arg-type]
         return {action: out.model_dump(mode="json")}
+
+
+def _saved(changes: list[TaskChange]) -> str:
+    if not changes:
+        return "; nothing was changed"
+    done = ", ".join(f"{c.action} task {c.task.id}" for c in changes)
+    return f"; saved before that: {done}"

@@ -6,10 +6,12 @@ reason (see `load_settings`), instead of failing later on the first request.
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+import limits
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_JWT_SECRET = 32
@@ -35,6 +37,34 @@ class Settings(BaseSettings):
     # Seconds /health waits for the database: under the readiness probe's 3 s timeout.
     HEALTH_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
 
+    # The limits (README, "The backend image", lists them with their reasons).
+    # Request bodies over this many bytes are refused with 413 before they are read.
+    MAX_BODY_BYTES: int = Field(default=64 * 1024, ge=1024)
+    # One deadline for a whole /api/chat request, every model round included; then 504. Well
+    # under the Ingress' 60 s proxy timeout and under GRACEFUL_SHUTDOWN_SECONDS.
+    CHAT_DEADLINE_SECONDS: float = Field(default=25.0, gt=0)
+    # SIGTERM: uvicorn stops accepting and gives in-flight requests this long to finish.
+    GRACEFUL_SHUTDOWN_SECONDS: int = Field(default=30, ge=1)
+    # The database: a new connection, a free connection from the pool, one statement (the server
+    # cancels it; a server that does not answer at all is given one more second, then the
+    # connection is dropped). Past any of them the request is a 503 with Retry-After.
+    DB_CONNECT_TIMEOUT_SECONDS: int = Field(default=2, ge=1)
+    DB_POOL_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
+    DB_STATEMENT_TIMEOUT_SECONDS: float = Field(default=3.0, gt=0)
+    DB_POOL_SIZE: int = Field(default=5, ge=1)
+    DB_MAX_OVERFLOW: int = Field(default=5, ge=0)
+    # Log-in attempts (limits' notation, "N/period"): failed ones per account (email), and all of
+    # them per client address. Past either, 429 with Retry-After. Kept in each process's memory.
+    LOGIN_LIMIT_PER_ACCOUNT: str = "10/5minutes"
+    LOGIN_LIMIT_PER_CLIENT: str = "30/minute"
+    # argon2id hashes run on this many threads, off the event loop, at a lower priority. Each takes
+    # about half a second of CPU and 64 MiB while it runs; one thread already fills the pod's
+    # 500m CPU limit, so more only helps with a higher limit.
+    HASH_WORKERS: int = Field(default=1, ge=1, le=16)
+    # Proxies whose X-Forwarded-For/-Proto are believed (the ingress controller's pod range),
+    # comma-separated addresses or CIDR ranges. Empty: nobody's; the peer address is the client.
+    FORWARDED_ALLOW_IPS: str = ""
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _postgres_url(cls, value: str) -> str:
@@ -48,6 +78,43 @@ class Settings(BaseSettings):
         if len(value) < MIN_JWT_SECRET:
             raise ValueError(f"must be at least {MIN_JWT_SECRET} characters (got {len(value)})")
         return value
+
+    @field_validator("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_CLIENT")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f"must be a rate such as 10/minute or 10/5minutes (got {value!r})") from None
+        return value
+
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"must list IP addresses or CIDR ranges (got {entry!r})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _chats_finish_before_shutdown(self) -> Settings:
+        if self.GRACEFUL_SHUTDOWN_SECONDS <= self.CHAT_DEADLINE_SECONDS:
+            raise ValueError(
+                f"GRACEFUL_SHUTDOWN_SECONDS ({self.GRACEFUL_SHUTDOWN_SECONDS}) must exceed "
+                f"CHAT_DEADLINE_SECONDS ({self.CHAT_DEADLINE_SECONDS:g}), so that a rollout lets chats finish"
+            )
+        return self
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return [part.strip() for part in self.FORWARDED_ALLOW_IPS.split(",") if part.strip()]
+
+    @property
+    def libpq_url(self) -> str:
+        """The URL as libpq (psycopg) takes it."""
+        return "postgresql://" + self.sqlalchemy_url.removeprefix("postgresql+psycopg://")
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -66,7 +133,8 @@ def load_settings() -> Settings:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         reason = "is required" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"configuration error: {field} {reason}") from None
+        # A check across fields has no field of its own: its message names them.
+        raise ConfigError(" ".join(filter(None, ("configuration error:", field, reason)))) from None
 
 
 def settings_or_exit() -> Settings:

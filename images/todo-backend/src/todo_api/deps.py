@@ -1,4 +1,4 @@
-"""Request dependencies: settings, a database session, the signed-in user."""
+"""Request dependencies: settings, a database session, the signed-in user, password hashing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .config import Settings
 from .models import User
-from .security import user_id_from_token
+from .security import Passwords, user_id_from_token
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -20,7 +20,13 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_passwords(request: Request) -> Passwords:
+    return request.app.state.passwords
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request; it takes a pooled connection at its first query and holds it
+    until the request ends (or a route gives it back early, as /api/chat and log-in do)."""
     async with request.app.state.sessionmaker() as session:
         yield session
 
@@ -46,4 +52,5 @@ async def current_user(
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
 UserDep = Annotated[User, Depends(current_user)]

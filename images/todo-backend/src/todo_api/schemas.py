@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+import email_validator
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+# Email addresses here are sign-in names, never mailed to: one at a special-use domain (.test,
+# .local, ...) is as good as any, and the OpenAPI document's `format: email` allows it.
+# email-validator keeps the names it refuses in this list, for applications to change.
+email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
 
 
 def _no_nul(value: str) -> str:
@@ -15,19 +21,54 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# What the validators below check, in the OpenAPI document too (a JSON Schema `pattern`), so that
+# the document refuses exactly what the app refuses. Lengths count what was sent, before stripping.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 NoNul = AfterValidator(_no_nul)
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul]
-Description = Annotated[str, StringConstraints(max_length=2000), NoNul]
+
+# A chat is a message and up to CHAT_HISTORY earlier turns, each up to CHAT_TEXT characters. Sent
+# as JSON with every character escaped ("\ud83d\ude00" is 12 bytes for one character), the
+# largest such body is 21 x 4000 x 12 bytes, 0.96 MiB: /api/chat's body limit is 1 MiB so that
+# every body the schema allows fits (the other routes' bodies are far smaller, under MAX_BODY_BYTES).
+CHAT_TEXT = 4000
+CHAT_HISTORY = 20
+CHAT_BODY_BYTES = 1024 * 1024
+
+Title = Annotated[
+    str,
+    Field(min_length=1, max_length=200, json_schema_extra={"pattern": NOT_BLANK}),
+    NoNul,
+    AfterValidator(_not_blank),
+]
+Description = Annotated[str, Field(max_length=2000, json_schema_extra={"pattern": NO_NUL}), NoNul]
+Name = Annotated[str, Field(max_length=100, json_schema_extra={"pattern": NO_NUL}), NoNul, AfterValidator(str.strip)]
+Message = Annotated[
+    str,
+    Field(min_length=1, max_length=CHAT_TEXT, json_schema_extra={"pattern": NOT_BLANK}),
+    NoNul,
+    AfterValidator(_not_blank),
+]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields are refused, and so is a value of another JSON type (no
+    0 for false, no "1" for 1)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class SignUp(Strict):
     email: EmailStr
     password: str = Field(min_length=8, max_length=128)
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul] = ""
+    name: Name = ""
 
 
 class LogIn(Strict):
@@ -53,10 +94,20 @@ class TaskCreate(Strict):
     description: Description = ""
 
 
+def _no_null_defaults(schema: dict) -> None:
+    # An omitted field is left as it is; null is not a value any field takes, and the document
+    # says so: no `"default": null` on a string.
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
 class TaskUpdate(Strict):
-    title: Title | None = None
-    description: Description | None = None
-    completed: bool | None = None
+    """Only the fields sent change; a field cannot be set to null."""
+
+    model_config = ConfigDict(json_schema_extra=_no_null_defaults)
+    title: Title = None  # type: ignore[assignment]
+    description: Description = None  # type: ignore[assignment]
+    completed: bool = None  # type: ignore[assignment]
 
 
 class TaskOut(BaseModel):
@@ -78,12 +129,12 @@ class TaskPage(BaseModel):
 
 class ChatTurn(Strict):
     role: Literal["user", "assistant"]
-    content: Annotated[str, StringConstraints(max_length=4000)]
+    content: Annotated[str, StringConstraints(max_length=CHAT_TEXT)]
 
 
 class ChatIn(Strict):
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-    history: list[ChatTurn] = Field(default_factory=list, max_length=20)
+    message: Message
+    history: list[ChatTurn] = Field(default_factory=list, max_length=CHAT_HISTORY)
 
 
 class TaskChange(BaseModel):
@@ -94,3 +145,26 @@ class TaskChange(BaseModel):
 class ChatOut(BaseModel):
     reply: str
     changes: list[TaskChange]
+
+
+class Problem(BaseModel):
+    """Every error: a message a person can read."""
+
+    detail: str
+
+
+class ValidationProblem(Problem):
+    """422: `detail` joins the problems; `errors` lists them, one per field."""
+
+    errors: list[str]
+
+
+class ChatProblem(Problem):
+    """502 and 504 from the assistant: `changes` are the tool calls already saved before it failed."""
+
+    changes: list[TaskChange] = Field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: Literal["healthy", "unhealthy"]
+    database: Literal["connected", "disconnected"]

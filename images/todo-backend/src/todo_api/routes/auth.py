@@ -1,15 +1,17 @@
-"""Sign-up and log-in, issuing JWTs."""
+"""Sign-up and log-in, issuing JWTs. Hashing runs off the event loop (security.Passwords), and
+no database connection is held while it does; log-ins are rate limited (ratelimit.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..deps import SessionDep, SettingsDep, UserDep
+from ..deps import PasswordsDep, SessionDep, SettingsDep, UserDep
+from ..errors import responses
 from ..models import User
 from ..schemas import LogIn, SignUp, TokenOut, UserOut
-from ..security import DUMMY_HASH, hash_password, issue_token, verify_password
+from ..security import DUMMY_HASH, issue_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -21,27 +23,45 @@ def _token(user: User, settings: SettingsDep) -> TokenOut:
     )
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED)
-async def signup(body: SignUp, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    user = User(email=body.email.lower(), name=body.name, password_hash=hash_password(body.password))
+def _too_many(detail: str, seconds: int) -> HTTPException:
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, f"{detail}; try again in {seconds} s", {"Retry-After": str(seconds)}
+    )
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=responses(400, 409, 413, 422, 503))
+async def signup(body: SignUp, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep) -> TokenOut:
+    password_hash = await passwords.hash(body.password)
+    user = User(email=body.email.lower(), name=body.name, password_hash=password_hash)
     session.add(user)
     try:
         await session.commit()
     except IntegrityError:
         await session.rollback()
         raise HTTPException(status.HTTP_409_CONFLICT, "An account with this email already exists") from None
-    await session.refresh(user)
     return _token(user, settings)
 
 
-@router.post("/login")
-async def login(body: LogIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    user = await session.scalar(select(User).where(User.email == body.email.lower()))
-    if not verify_password(body.password, user.password_hash if user else DUMMY_HASH) or user is None:
+@router.post("/login", responses=responses(400, 401, 413, 422, 429, 503))
+async def login(
+    body: LogIn, request: Request, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
+) -> TokenOut:
+    email = body.email.lower()
+    limits = request.app.state.login_limits
+    client = request.client.host if request.client else "unknown"
+    if (wait := await limits.client_attempt(client)) is not None:
+        raise _too_many("Too many log-in attempts from this address", wait)
+    if (wait := await limits.account_blocked(email)) is not None:
+        raise _too_many("Too many failed log-ins for this account", wait)
+    user = await session.scalar(select(User).where(User.email == email))
+    # End the transaction before hashing: the connection goes back to the pool meanwhile.
+    await session.commit()
+    if not await passwords.verify(body.password, user.password_hash if user else DUMMY_HASH) or user is None:
+        await limits.account_failed(email)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Wrong email or password")
     return _token(user, settings)
 
 
-@router.get("/me")
+@router.get("/me", responses=responses(401, 503))
 async def me(user: UserDep) -> UserOut:
     return UserOut.model_validate(user)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ..db import database_reachable
+from ..schemas import Health
 
 router = APIRouter(tags=["health"])
 
@@ -15,7 +16,11 @@ READINESS_PATH = "/health"
 LIVENESS_PATH = "/livez"
 
 
-@router.get(READINESS_PATH)
+@router.get(
+    READINESS_PATH,
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database did not answer within HEALTH_TIMEOUT_SECONDS"}},
+)
 async def health(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     if await database_reachable(request.app.state.health_engine, settings.HEALTH_TIMEOUT_SECONDS):

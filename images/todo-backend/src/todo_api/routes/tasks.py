@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from .. import tasks
 from ..deps import SessionDep, UserDep
+from ..errors import responses
 from ..schemas import TaskCreate, TaskOut, TaskPage, TaskUpdate
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -21,7 +22,7 @@ async def _owned(session: SessionDep, user: UserDep, task_id: int):
     return task
 
 
-@router.get("")
+@router.get("", responses=responses(401, 422, 503))
 async def list_tasks(
     session: SessionDep,
     user: UserDep,
@@ -33,26 +34,23 @@ async def list_tasks(
     return TaskPage(items=[TaskOut.model_validate(t) for t in items], total=total, limit=limit, offset=offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 413, 422, 503))
 async def create_task(body: TaskCreate, session: SessionDep, user: UserDep) -> TaskOut:
     return TaskOut.model_validate(await tasks.create_task(session, user.id, body.title, body.description))
 
 
-@router.get("/{task_id}")
+@router.get("/{task_id}", responses=responses(401, 404, 422, 503))
 async def get_task(task_id: TaskId, session: SessionDep, user: UserDep) -> TaskOut:
     return TaskOut.model_validate(await _owned(session, user, task_id))
 
 
-@router.patch("/{task_id}")
+@router.patch("/{task_id}", responses=responses(400, 401, 404, 413, 422, 503))
 async def update_task(task_id: TaskId, body: TaskUpdate, session: SessionDep, user: UserDep) -> TaskOut:
-    changes = body.model_dump(exclude_unset=True)
-    if any(value is None for value in changes.values()):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Fields may be omitted, but not set to null")
     task = await _owned(session, user, task_id)
-    return TaskOut.model_validate(await tasks.update_task(session, task, changes))
+    return TaskOut.model_validate(await tasks.update_task(session, task, body.model_dump(exclude_unset=True)))
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 404, 422, 503))
 async def delete_task(task_id: TaskId, session: SessionDep, user: UserDep) -> Response:
     await tasks.delete_task(session, await _owned(session, user, task_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
