@@ -20,6 +20,12 @@ import { StandIns } from "./stand-ins.ts";
 import { cacheRoot, VERSIONS } from "./versions.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
+/**
+ * Where the rendered/ and argocd/ under test come from: this tree, or (to watch the suite catch
+ * what an older revision got wrong) a checkout named by CLUSTER_SUITE_SOURCE, e.g.
+ * `git worktree add /tmp/old <rev> && CLUSTER_SUITE_SOURCE=/tmp/old npm run test:cluster`.
+ */
+const SOURCE = resolve(process.env.CLUSTER_SUITE_SOURCE ?? REPO);
 const RUN = join(cacheRoot(), "run");
 const PID_FILE = join(cacheRoot(), "run.pids");
 const NS = "todo";
@@ -98,7 +104,7 @@ async function waitForApp(
 }
 
 /** Rendered objects of one environment, from the files (of this repository, or `root`). */
-function renderedObjects(env: string, root = REPO): any[] {
+function renderedObjects(env: string, root = SOURCE): any[] {
   const dir = join(root, "rendered", env);
   return readdirSync(dir).flatMap((f) =>
     parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()),
@@ -125,7 +131,7 @@ beforeAll(async () => {
   execFileSync("git", ["init", "-q", "--bare", "-b", "main", gitRemote], { env: gitEnv });
   execFileSync("git", ["clone", "-q", gitRemote, work], { env: gitEnv, stdio: "ignore" });
   for (const dir of ["rendered", "argocd"])
-    cpSync(join(REPO, dir), join(work, dir), { recursive: true });
+    cpSync(join(SOURCE, dir), join(work, dir), { recursive: true });
   for (const file of readdirSync(join(work, "argocd"))) {
     const path = join(work, "argocd", file);
     writeFileSync(
@@ -168,7 +174,7 @@ describe("the real API server", () => {
   it.each(["minikube", "staging"])(
     "accepts every object of %s server-side, strictly, with no warning",
     (env) => {
-      const dir = join(REPO, "rendered", env);
+      const dir = join(SOURCE, "rendered", env);
       const namespaceFile = join(dir, "namespace-todo.yaml");
       cluster.kubectl(["apply", "--server-side", "--field-manager=suite", "-f", namespaceFile]);
       const result = cluster.kubectl(
@@ -199,7 +205,7 @@ describe("the real API server", () => {
         "--dry-run=server",
         "--validate=strict",
         "-f",
-        join(REPO, "argocd"),
+        join(SOURCE, "argocd"),
       ],
       { allowFail: true },
     );
