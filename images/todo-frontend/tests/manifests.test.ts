@@ -13,12 +13,16 @@ const RENDERED = resolve(FRONTEND, "../../rendered");
 const dockerfile = readFileSync(join(FRONTEND, "Dockerfile"), "utf8");
 const proxy = readFileSync(join(FRONTEND, "app/api/[...path]/route.ts"), "utf8");
 
+interface Probe {
+  httpGet?: { path: string; port: number | string };
+  tcpSocket?: { port: number | string };
+}
 interface Container {
-  ports: { containerPort: number }[];
+  ports: { containerPort: number; name?: string }[];
   env: { name: string; value: string }[];
-  livenessProbe: { httpGet: { path: string; port: number } };
-  readinessProbe: { httpGet: { path: string; port: number } };
-  startupProbe: { httpGet: { path: string; port: number } };
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  startupProbe: Probe;
   volumeMounts: { mountPath: string }[];
 }
 
@@ -40,17 +44,21 @@ describe.each(readdirSync(RENDERED))("rendered/%s frontend Deployment", (env) =>
   const container: Container = pod.containers[0];
   const env_ = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
 
-  it("probes routes the app serves", () => {
-    for (const probe of [
-      container.livenessProbe,
-      container.readinessProbe,
-      container.startupProbe,
-    ]) {
-      const route = join(FRONTEND, "app", probe.httpGet.path, "route.ts");
-      expect(existsSync(route), route).toBe(true);
-      expect(readFileSync(route, "utf8")).toMatch(/export function GET/);
-      expect(probe.httpGet.port).toBe(container.ports[0]?.containerPort);
+  it("probes routes the app serves, on its port", () => {
+    const port = container.ports[0];
+    const probes = [container.livenessProbe, container.readinessProbe, container.startupProbe];
+    for (const probe of probes) {
+      // An HTTP probe must name a route with a GET handler; a TCP probe only needs the port.
+      if (probe.httpGet !== undefined) {
+        const route = join(FRONTEND, "app", probe.httpGet.path, "route.ts");
+        expect(existsSync(route), route).toBe(true);
+        expect(readFileSync(route, "utf8")).toMatch(/export function GET/);
+      }
+      const target = probe.httpGet?.port ?? probe.tcpSocket?.port;
+      expect([port?.containerPort, port?.name]).toContain(target);
     }
+    // Readiness is the light /healthz route (no backend call): an outage must not take it down.
+    expect(container.readinessProbe.httpGet?.path).toBe("/healthz");
   });
 
   it("uses the image's port and user", () => {
