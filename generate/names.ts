@@ -17,9 +17,9 @@ export const backend = {
   name: "todo-backend",
   service: "todo-backend-svc",
   port: 8000,
-  /** uvicorn's graceful shutdown: in-flight requests get this long after SIGTERM (the image's
-   * `timeout_graceful_shutdown`; test/invariants.test.ts keeps the two equal). */
-  drainSeconds: 20,
+  /** After SIGTERM, in-flight requests get this long (the backend's GRACEFUL_SHUTDOWN_SECONDS,
+   * which the Deployment sets from this; it must exceed the chat's 25 s deadline). */
+  drainSeconds: 30,
 } as const;
 /** The schema migration Job and its command (images/todo-backend: `python -m todo_api.migrate`). */
 export const migration = {

@@ -12,13 +12,15 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IService } from "kubernetes-models/v1/Service";
+import { readFileSync } from "node:fs";
 import { BlockList, isIPv6 } from "node:net";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { providedSecrets } from "../generate/components/secrets.ts";
 import { buildObjects } from "../generate/render.ts";
 import type { KubeObject } from "../generate/serialize.ts";
 import { validateObjects } from "../generate/validate.ts";
-import { ENVIRONMENTS, find, objectsOf } from "./helpers.ts";
+import { ENVIRONMENTS, find, objectsOf, REPO } from "./helpers.ts";
 
 type Workload = IDeployment | IStatefulSet | IJob;
 const workloadsOf = (objects: KubeObject[]) =>
@@ -139,6 +141,26 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     expect(backend.livenessProbe?.httpGet?.path).not.toBe(backend.readinessProbe?.httpGet?.path);
     expect(backend.readinessProbe?.httpGet?.path).toBe("/health");
     expect(backend.startupProbe?.httpGet?.path).toBe(backend.livenessProbe?.httpGet?.path);
+  });
+
+  it("gives the backend a grace period that covers the pause and the drain it sets, and the drain outlasts a chat", () => {
+    const backend = find<IDeployment>(objects, "Deployment", "todo-backend");
+    const pod = backend.spec!.template.spec!;
+    const c = pod.containers[0]!;
+    const drain = Number(c.env?.find((e) => e.name === "GRACEFUL_SHUTDOWN_SECONDS")?.value);
+    const pause = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(pause + drain);
+    // The backend's own default chat deadline (its config.py): a rollout lets chats finish.
+    const config = readFileSync(join(REPO, "images/todo-backend/src/todo_api/config.py"), "utf8");
+    const chat = Number(
+      /CHAT_DEADLINE_SECONDS: float = Field\(default=([0-9.]+)/.exec(config)?.[1],
+    );
+    expect(chat).toBeGreaterThan(0);
+    expect(drain).toBeGreaterThan(chat);
+    // X-Forwarded-For is believed from the cluster's pods (the ingress controller) only.
+    expect(c.env?.find((e) => e.name === "FORWARDED_ALLOW_IPS")?.value).toBe(
+      env.clusterNetwork.podCIDRs.join(","),
+    );
   });
 
   it("the migration Job runs the backend's image and configuration, once, before the Deployments", () => {

@@ -40,7 +40,20 @@ export function backend(env: Environment) {
     uid: APP_UID,
     ...served.spec,
     volumes: runtime.volumes,
-    containers: [{ name: COMPONENT, ...runtime.container, ...served.container }],
+    containers: [
+      {
+        name: COMPONENT,
+        ...runtime.container,
+        ...served.container,
+        env: [
+          // The drain the grace period is computed from, so the two cannot disagree.
+          { name: "GRACEFUL_SHUTDOWN_SECONDS", value: String(names.drainSeconds) },
+          // X-Forwarded-For is believed only from the ingress controller, whose pods have
+          // addresses of the cluster's pod range; from anyone else it could be forged.
+          { name: "FORWARDED_ALLOW_IPS", value: env.clusterNetwork.podCIDRs.join(",") },
+        ],
+      },
+    ],
     policy: {
       ingress: [fromIngressController(env, names.port), fromApp(frontend.name, names.port)],
       // HTTPS out for the OpenAI API.
