@@ -152,14 +152,14 @@ def test_a_burst_of_logins_leaves_the_probes_fast(database_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def limited_app(database_url: str) -> Iterator[AppProcess]:
-    """Small limits, and 127.0.0.1 as the trusted proxy: each test client plays many addresses."""
+    """Small limits, and loopback among the trusted proxies: each test client plays many addresses."""
     app = AppProcess(
         app_env(
             DATABASE_URL=database_url,
             JWT_SECRET=JWT_SECRET,
             LOGIN_LIMIT_PER_ACCOUNT="3/minute",
             LOGIN_LIMIT_PER_CLIENT="6/minute",
-            FORWARDED_ALLOW_IPS="127.0.0.1",
+            FORWARDED_ALLOW_IPS="10.0.0.0/8, 127.0.0.0/8",  # as the ingress controller's pod range would be
         )
     ).start()
     yield app
