@@ -92,3 +92,16 @@ def test_a_chat_ends_well_before_the_ingress_gives_up(env: str) -> None:
     deadline = Settings.model_fields["CHAT_DEADLINE_SECONDS"].default
     # Well under: the chat's 504 with its detail reaches the user, not the Ingress' bare 504.
     assert deadline <= proxy / 2
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_deployments_settings_are_ones_the_app_accepts_and_its_grace_covers_the_drain(env: str) -> None:
+    pod = rendered(env, "deployment-todo-backend.yaml")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    values = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
+    # The app's own start-up validation, on what the Deployment sets (the Secret's values aside).
+    settings = Settings(DATABASE_URL="postgresql://u@127.0.0.1:1/db", JWT_SECRET=JWT_SECRET, **values)
+    # SIGTERM comes after the preStop pause; uvicorn then drains for GRACEFUL_SHUTDOWN_SECONDS,
+    # and the kubelet must not kill the pod before both are over.
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert pod["terminationGracePeriodSeconds"] > pause + settings.GRACEFUL_SHUTDOWN_SECONDS
