@@ -1,9 +1,14 @@
 /**
- * The only I/O of rendering. `writeOutput` replaces each output folder as a whole (so files of a
- * removed object vanish); `findDrift` compares without writing and reports changed, missing and
- * extra files.
+ * The only I/O of rendering. `writeOutput` makes the output folders hold exactly the rendered
+ * files: it writes the files whose bytes differ, leaves the others untouched (a render that
+ * changes one environment writes that environment's files, and on 1,000 environments rewriting
+ * 20,000 unchanged files would cost more than rendering them), and removes the files and folders
+ * of objects no longer rendered. `findDrift` compares without writing and reports changed,
+ * missing and extra files.
+ *
+ * Synchronous on purpose: thousands of small files in a loop, with nothing else to do meanwhile.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { type FileMap, OUTPUT_ROOTS } from "./render.ts";
@@ -15,62 +20,83 @@ export interface Drift {
   diff: string;
 }
 
-/** Every file under the output roots of `root`, as repo-relative paths with `/`. */
-async function existingFiles(root: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+/** What is under the output roots of `root`: files and folders, as repo-relative paths with `/`. */
+function existing(root: string): { files: string[]; folders: string[] } {
+  const files: string[] = [];
+  const folders: string[] = [];
   for (const top of OUTPUT_ROOTS) {
-    let entries: string[];
+    let entries;
     try {
-      entries = await readdir(join(root, top), { recursive: true });
+      entries = readdirSync(join(root, top), { recursive: true, withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       throw error;
     }
     for (const entry of entries) {
-      const full = join(root, top, entry);
-      try {
-        found.set(relative(root, full).split("\\").join("/"), await readFile(full, "utf8"));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
-      }
+      const path = relative(root, join(entry.parentPath, entry.name)).split("\\").join("/");
+      (entry.isDirectory() ? folders : files).push(path);
     }
   }
-  return found;
+  return { files, folders };
 }
 
-/** Replaces every output root under `root` with exactly `files`. */
+/** Makes the output roots under `root` hold exactly `files`, writing only what differs. */
 export async function writeOutput(root: string, files: FileMap): Promise<void> {
-  const staging = join(root, `.render-tmp-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  try {
-    for (const [path, text] of files) {
-      const target = join(staging, path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, text);
+  const found = existing(root);
+  // The folders the files need; every other folder under the output roots goes.
+  const needed = new Set<string>(OUTPUT_ROOTS);
+  for (const path of files.keys()) {
+    for (let dir = dirname(path); dir !== "." && !needed.has(dir); dir = dirname(dir)) {
+      needed.add(dir);
     }
-    for (const top of OUTPUT_ROOTS) {
-      await rm(join(root, top), { recursive: true, force: true });
-      await mkdir(join(staging, top), { recursive: true });
-      await rename(join(staging, top), join(root, top));
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
   }
+  for (const path of found.files) {
+    if (!files.has(path)) rmSync(join(root, path), { force: true });
+  }
+  // Shallowest first: removing a folder removes what is left under it.
+  for (const dir of found.folders
+    .filter((d) => !needed.has(d))
+    .sort((a, b) => a.length - b.length)) {
+    rmSync(join(root, dir), { recursive: true, force: true });
+  }
+  const present = new Set(found.folders.filter((d) => needed.has(d)));
+  for (const dir of [...needed].sort((a, b) => a.length - b.length)) {
+    if (!present.has(dir)) mkdirSync(join(root, dir), { recursive: true });
+  }
+  const old = new Set(found.files);
+  for (const [path, text] of files) {
+    const target = join(root, path);
+    if (old.has(path) && sameBytes(target, text)) continue;
+    writeFileSync(target, text);
+  }
+}
+
+function sameBytes(file: string, text: string): boolean {
+  const bytes = readFileSync(file);
+  return bytes.length === Buffer.byteLength(text) && bytes.equals(Buffer.from(text));
 }
 
 /** What differs between the files under `root` and the generator's `files`; writes nothing. */
 export async function findDrift(root: string, files: FileMap): Promise<Drift[]> {
-  const existing = await existingFiles(root);
+  const existingText = new Map<string, string>();
+  for (const path of existing(root).files) {
+    try {
+      existingText.set(path, readFileSync(join(root, path), "utf8"));
+    } catch (error) {
+      // A link to a folder is no file of the output (nor was it before).
+      if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+    }
+  }
   const drift: Drift[] = [];
   const patch = (path: string, before: string, after: string) =>
     createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, "committed", "generated");
   for (const [path, text] of files) {
-    const current = existing.get(path);
+    const current = existingText.get(path);
     if (current === undefined) drift.push({ path, change: "missing", diff: patch(path, "", text) });
     else if (current !== text)
       drift.push({ path, change: "changed", diff: patch(path, current, text) });
   }
-  for (const [path, text] of existing) {
+  for (const [path, text] of existingText) {
     if (!files.has(path)) drift.push({ path, change: "extra", diff: patch(path, text, "") });
   }
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
