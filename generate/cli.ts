@@ -2,47 +2,99 @@
  * `npm run render` and `npm run check`. Parses arguments, then load -> render -> write (or
  * compare). Exit codes: 0 done / no drift, 1 drift, 2 invalid input (nothing written).
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "./load.ts";
+import { resolveEnvironment } from "./environment.ts";
+import { environmentNames, loadEnvironments, readImages } from "./load.ts";
 import { type FileMap, renderAll } from "./render.ts";
+import { timedAsync } from "./trace.ts";
+import { autoThreads, renderParallel } from "./workers.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
+export { setWorkerScript } from "./workers.ts";
+
 const FIX = "npm run render";
+const USAGE = "usage: cli.ts [render|check] [--root DIR] [--threads auto|N]\n";
 
 /**
- * Loads `<root>/environments` and renders it. Invalid input is printed (environment, field,
+ * Loads `<root>/environments` and renders it, on `threads` threads ("auto": several only for many
+ * environments; the bytes are the same either way). Invalid input is printed (environment, field,
  * rule) and gives undefined: the caller writes nothing and exits 2.
  */
-export async function renderRoot(root: string): Promise<FileMap | undefined> {
+export async function renderRoot(
+  root: string,
+  threads: number | "auto" = 1,
+): Promise<FileMap | undefined> {
   try {
-    return renderAll(await loadEnvironments(join(root, "environments")));
+    const environments = await timedAsync("loaded the environments", () =>
+      loadEnvironments(join(root, "environments")),
+    );
+    const count = threads === "auto" ? autoThreads(environments.length) : threads;
+    return await renderParallel(environments, count);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return undefined;
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+interface Command {
+  mode: "render" | "check";
+  root: string;
+  threads: number | "auto";
+}
+
+/** The command line; undefined when it is not one (main prints the usage). */
+function parseCommand(argv: string[]): Command | undefined {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { root: { type: "string", default: process.cwd() } },
+    options: {
+      root: { type: "string", default: process.cwd() },
+      threads: { type: "string", default: "auto" },
+    },
   });
   const mode = positionals[0] ?? "render";
-  if (mode !== "render" && mode !== "check") {
-    process.stderr.write(`usage: cli.ts [render|check] [--root DIR]\n`);
+  const threads = values.threads === "auto" ? "auto" : Number(values.threads);
+  if ((mode !== "render" && mode !== "check") || !(threads === "auto" || threads >= 1)) {
+    return undefined;
+  }
+  return { mode, root: values.root, threads: threads === "auto" ? "auto" : Math.floor(threads) };
+}
+
+/**
+ * How many threads `main(argv)` will render on: `--threads`, or for auto, what the number of
+ * environment files calls for (counted roughly: enough to choose). A process started from the
+ * startup snapshot cannot start workers, so snapshot.mjs hands such runs to the bundle.
+ */
+export function plannedThreads(argv: string[]): number {
+  try {
+    const command = parseCommand(argv);
+    if (command === undefined) return 1;
+    if (command.threads !== "auto") return command.threads;
+    const dir = join(command.root, "environments");
+    return autoThreads(readdirSync(dir).filter((f) => f.endsWith(".ts")).length);
+  } catch {
+    return 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = parseCommand(argv);
+  if (command === undefined) {
+    process.stderr.write(USAGE);
     return 2;
   }
-  const root = values.root;
-  const files = await renderRoot(root);
+  const { mode, root, threads } = command;
+  const files = await renderRoot(root, threads);
   if (files === undefined) return 2;
   if (mode === "render") {
-    await writeOutput(root, files);
+    await timedAsync("wrote what differs", () => writeOutput(root, files));
     process.stdout.write(`rendered ${files.size} files into rendered/ and argocd/\n`);
     return 0;
   }
-  const drift = await findDrift(root, files);
+  const drift = await timedAsync("compared", () => findDrift(root, files));
   if (drift.length === 0) {
     process.stdout.write(`no drift: ${files.size} committed files equal the generator's output\n`);
     return 0;
@@ -54,6 +106,41 @@ export async function main(argv: string[]): Promise<number> {
     `\nThe committed output differs from the generator. Fix: ${FIX}, then commit the result.\n`,
   );
   return 1;
+}
+
+/** What a startup snapshot is warmed with: `root`'s environment files' exports and images. */
+export interface WarmUpInput {
+  environments: { name: string; data: unknown }[];
+  images: unknown;
+}
+
+/** Reads `root`'s environments as the loader does, before validation (launch.mjs sends it on). */
+export async function warmUpInput(root: string): Promise<WarmUpInput> {
+  const dir = join(root, "environments");
+  const environments: WarmUpInput["environments"] = [];
+  for (const name of await environmentNames(dir)) {
+    const module = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as {
+      default?: unknown;
+    };
+    environments.push({ name, data: module.default });
+  }
+  return { environments, images: await readImages(dir) };
+}
+
+/**
+ * Runs what `npm run render` and `npm run check` run (validation, render, YAML, the comparison
+ * with `root`'s files) without writing, so that a startup snapshot taken afterwards holds that
+ * code compiled and its lazily built parts (zod's parsers) built. Findings are no concern here.
+ */
+export async function warmUp(root: string, input: WarmUpInput): Promise<void> {
+  try {
+    const environments = input.environments.map(({ name, data }) =>
+      resolveEnvironment(name, data, input.images),
+    );
+    await findDrift(root, renderAll(environments));
+  } catch {
+    // An invalid environment warms less; the snapshot runs the same code either way.
+  }
 }
 
 if (import.meta.main) {

@@ -64,13 +64,45 @@ function renderArgocd(
   return { entries, problems: validateArgocd(models, objects, files, environments) };
 }
 
-/** The file map, path -> YAML; two objects at one path is an error, never an overwrite. */
-function toFiles(
-  entries: readonly Entry[],
-  problems: (Problem & { environment: string })[],
+/** One environment rendered to files: its entries with their YAML, and its problems. */
+export interface EnvironmentFiles {
+  entries: (Entry & { text: string })[];
+  problems: Problem[];
+}
+
+/**
+ * `renderEnvironment` plus each object's YAML: all of one environment's work that does not need
+ * the others, so that environments can be rendered on worker threads (workers.ts).
+ */
+export function renderEnvironmentFiles(env: Environment): EnvironmentFiles {
+  const { entries, problems } = renderEnvironment(env);
+  return { entries: entries.map((e) => ({ ...e, text: toYaml(e.object) })), problems };
+}
+
+/**
+ * Joins the environments' files (`rendered[i]` is `environments[i]`'s) with the Argo CD objects
+ * into the file map, path -> YAML. Throws RenderError listing every problem of every environment
+ * when any object is invalid, so that one invalid object writes nothing; two objects at one path
+ * is an error, never an overwrite.
+ */
+export function assembleFiles(
+  environments: readonly Environment[],
+  rendered: readonly EnvironmentFiles[],
 ): FileMap {
+  const entries: (Entry & { text?: string })[] = [];
+  const problems: (Problem & { environment: string })[] = [];
+  environments.forEach((env, i) => {
+    const result = rendered[i]!;
+    problems.push(...result.problems.map((p) => ({ ...p, environment: env.name })));
+    entries.push(...result.entries);
+  });
+  if (problems.length === 0) {
+    const argocd = renderArgocd(environments, entries);
+    problems.push(...argocd.problems.map((p) => ({ ...p, environment: "argocd" })));
+    entries.push(...argocd.entries);
+  }
   const files: FileMap = new Map();
-  for (const { path, object } of [...entries].sort((a, b) =>
+  for (const { path, object, text } of entries.sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   )) {
     if (files.has(path)) {
@@ -81,29 +113,13 @@ function toFiles(
         message: `another object is already rendered to ${path}`,
       });
     }
-    files.set(path, toYaml(object));
+    files.set(path, text ?? toYaml(object));
   }
+  if (problems.length > 0) throw new RenderError(problems);
   return files;
 }
 
-/**
- * Renders every environment and the Argo CD objects. Throws RenderError listing every problem of
- * every environment when any object is invalid, so that one invalid object writes nothing.
- */
+/** Renders every environment and the Argo CD objects, on this thread (see `assembleFiles`). */
 export function renderAll(environments: readonly Environment[]): FileMap {
-  const entries: Entry[] = [];
-  const problems: (Problem & { environment: string })[] = [];
-  for (const env of environments) {
-    const result = renderEnvironment(env);
-    problems.push(...result.problems.map((p) => ({ ...p, environment: env.name })));
-    entries.push(...result.entries);
-  }
-  if (problems.length === 0) {
-    const argocd = renderArgocd(environments, entries);
-    problems.push(...argocd.problems.map((p) => ({ ...p, environment: "argocd" })));
-    entries.push(...argocd.entries);
-  }
-  const files = toFiles(entries, problems);
-  if (problems.length > 0) throw new RenderError(problems);
-  return files;
+  return assembleFiles(environments, environments.map(renderEnvironmentFiles));
 }

@@ -1,0 +1,177 @@
+/**
+ * Many environments on several cores: worker threads render batches of environments to files
+ * (`renderEnvironmentFiles`: objects, validation, YAML) while this thread renders batches too; this
+ * thread then joins them with the Argo CD objects (`assembleFiles`). The file map, and any error,
+ * is the one `renderAll` gives, byte for byte: the same functions run, only on other threads.
+ *
+ * A worker runs the same code as this thread: the launcher's bundle, or these sources when run
+ * unbundled (`setWorkerScript`). Below `MIN_ENVIRONMENTS` a worker costs more to start (it loads
+ * the generator, ~0.1-0.2 s) than it saves.
+ */
+import { availableParallelism } from "node:os";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { Environment } from "./environment.ts";
+import {
+  assembleFiles,
+  type EnvironmentFiles,
+  type FileMap,
+  renderEnvironmentFiles,
+} from "./render.ts";
+import { timed, trace } from "./trace.ts";
+
+/** Environments below which `--threads auto` renders on this thread alone (BENCHMARKS.md). */
+export const MIN_ENVIRONMENTS = 200;
+/** Environments per message at most: few enough to share the work evenly, enough to be cheap. */
+const BATCH = 8;
+
+interface Job {
+  todoGitopsRender: true;
+  /** What the worker imports before it answers: the module holding this file's code. */
+  script: string;
+  /** Node's compile cache for the worker's own loading of `script` (the launcher's). */
+  compileCache?: string;
+}
+
+type Reply = { batch: number; files: EnvironmentFiles[] } | { batch: number; error: ErrorLike };
+interface ErrorLike {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** A worker's own code: load the generator (which then answers, below), with a compile cache. */
+const WORKER = `
+  const { workerData } = require("node:worker_threads");
+  if (workerData.compileCache) require("node:module").enableCompileCache(workerData.compileCache);
+  import(workerData.script);
+`;
+
+let script: string | undefined;
+let compileCache: string | undefined;
+
+/**
+ * What a worker loads to get this code: the launcher's bundle (or, unbundled, this file). Where
+ * `import.meta.url` names it already (sources, the ES module bundle) nothing needs setting.
+ */
+export function setWorkerScript(url: string, cache?: string): void {
+  script = url;
+  compileCache = cache;
+}
+
+/** The number of threads `--threads auto` uses for this many environments. */
+export function autoThreads(environments: number): number {
+  return environments < MIN_ENVIRONMENTS ? 1 : Math.min(availableParallelism(), 8);
+}
+
+/**
+ * `renderAll` on `threads` threads (this one included). With one thread, or one environment, it
+ * is `renderAll` itself.
+ */
+export async function renderParallel(
+  environments: readonly Environment[],
+  threads: number,
+): Promise<FileMap> {
+  // Four batches a thread at least, so that a slow start or a busy core evens out.
+  const size = Math.max(1, Math.min(BATCH, Math.ceil(environments.length / (threads * 4))));
+  const batches: Environment[][] = [];
+  for (let i = 0; i < environments.length; i += size) batches.push(environments.slice(i, i + size));
+  const workerCount = Math.min(threads - 1, batches.length - 1);
+  if (workerCount < 1) {
+    // renderAll, in its two steps.
+    const rendered = timed(`rendered ${environments.length} environments on 1 thread`, () =>
+      environments.map(renderEnvironmentFiles),
+    );
+    return timed("joined them with the Argo CD objects", () =>
+      assembleFiles(environments, rendered),
+    );
+  }
+  trace(`rendering on ${workerCount + 1} threads`);
+  const start = performance.now();
+
+  const results: (EnvironmentFiles[] | ErrorLike | undefined)[] = new Array(batches.length);
+  let next = 0;
+  const job: Job = {
+    todoGitopsRender: true,
+    script: script ?? import.meta.url,
+    ...(compileCache === undefined ? {} : { compileCache }),
+  };
+  const workers: Worker[] = [];
+  try {
+    const finished = Array.from({ length: workerCount }, () => {
+      const worker = new Worker(WORKER, { eval: true, workerData: job });
+      workers.push(worker);
+      return new Promise<void>((resolve, reject) => {
+        let done = false;
+        const give = () => {
+          if (next < batches.length) {
+            const batch = next++;
+            worker.postMessage({ batch, environments: batches[batch] });
+          } else {
+            done = true;
+            resolve();
+          }
+        };
+        worker.on("message", (reply: Reply) => {
+          results[reply.batch] = "error" in reply ? reply.error : reply.files;
+          give();
+        });
+        worker.once("error", reject);
+        worker.once("exit", (code) => {
+          if (!done) reject(new Error(`a render worker stopped (exit code ${code})`));
+        });
+        give();
+      });
+    });
+    // This thread takes batches too, letting the workers' replies in between.
+    while (next < batches.length) {
+      const batch = next++;
+      results[batch] = renderBatch(batches[batch]!);
+      await yieldToEvents();
+    }
+    await Promise.all(finished);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  trace(
+    `rendered ${environments.length} environments on ${workerCount + 1} threads in ${(performance.now() - start).toFixed(0)} ms`,
+  );
+
+  const rendered: EnvironmentFiles[] = [];
+  for (const result of results) {
+    if (result === undefined || !Array.isArray(result)) throw revive(result);
+    rendered.push(...result);
+  }
+  return timed("joined them with the Argo CD objects", () => assembleFiles(environments, rendered));
+}
+
+/** One batch; an exception (not a RenderError: those are findings) ends it as renderAll would. */
+function renderBatch(batch: readonly Environment[]): EnvironmentFiles[] | ErrorLike {
+  try {
+    return batch.map(renderEnvironmentFiles);
+  } catch (error) {
+    const { name, message, stack } = error as Error;
+    return { name, message, ...(stack === undefined ? {} : { stack }) };
+  }
+}
+
+function revive(error: ErrorLike | undefined): Error {
+  const revived = new Error(error?.message ?? "a render worker stopped without an answer");
+  revived.name = error?.name ?? "Error";
+  if (error?.stack !== undefined) revived.stack = error.stack;
+  return revived;
+}
+
+// In a render worker (and only there: vitest runs test files on worker threads too), answer
+// batches until terminated.
+if (!isMainThread && (workerData as Partial<Job> | null)?.todoGitopsRender === true) {
+  parentPort!.on(
+    "message",
+    ({ batch, environments }: { batch: number; environments: Environment[] }) => {
+      const result = renderBatch(environments);
+      parentPort!.postMessage(
+        Array.isArray(result) ? { batch, files: result } : { batch, error: result },
+      );
+    },
+  );
+}
