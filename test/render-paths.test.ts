@@ -1,0 +1,207 @@
+/**
+ * One output, whichever way the generator runs (issue 15): the startup snapshot, the bundle, the
+ * unbundled sources and worker threads render the same bytes, both for the committed
+ * environments (the committed rendered/ and argocd/) and for generated ones; and a snapshot of
+ * other sources never runs them: it hands over to the bundle.
+ *
+ * TODO_GITOPS_TRACE makes the launcher name the path it took, so that each test knows which one
+ * rendered. No timing here: that is `npm run bench`.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeEnvironments } from "../scripts/many-environments.ts";
+import { renderParallel } from "../generate/workers.ts";
+import { environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
+
+const LAUNCH = join(REPO, "generate", "launch.mjs");
+const SOURCES = join(REPO, "generate", "cli.ts");
+const traced = (extra: NodeJS.ProcessEnv = {}) => ({
+  ...process.env,
+  TODO_GITOPS_TRACE: "1",
+  ...extra,
+});
+const BUNDLE = traced({ TODO_GITOPS_SNAPSHOT: "off" });
+
+const scratch: string[] = [];
+afterAll(async () => {
+  for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A scratch root with the committed environments and no output yet. */
+async function emptyRoot(): Promise<string> {
+  const dir = await scratchRepo();
+  scratch.push(dir);
+  await rm(join(dir, "rendered"), { recursive: true });
+  await rm(join(dir, "argocd"), { recursive: true });
+  return dir;
+}
+
+const output = async (dir: string) => ({
+  rendered: await tree(join(dir, "rendered")),
+  argocd: await tree(join(dir, "argocd")),
+});
+
+beforeAll(() => {
+  // The snapshot of the current sources (a no-op when it exists; waits for a build under way).
+  const built = run([LAUNCH, "build-snapshot"]);
+  expect(built.status, built.stderr).toBe(0);
+}, 120_000);
+
+describe("the committed environments render byte for byte through", () => {
+  const committed = () => output(REPO);
+
+  it("the startup snapshot (npm run render)", async () => {
+    const dir = await emptyRoot();
+    const result = run([LAUNCH, "render", "--root", dir], { env: traced() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^todo-gitops: snapshot [0-9a-f]{16}$/m);
+    expect(result.stderr).not.toContain("stale");
+    expect(await output(dir)).toEqual(await committed());
+  });
+
+  it("the bundle, without the snapshot", async () => {
+    const dir = await emptyRoot();
+    const result = run([LAUNCH, "render", "--root", dir], { env: BUNDLE });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^todo-gitops: bundle [0-9a-f]{16}$/m);
+    expect(result.stderr).not.toContain("snapshot");
+    expect(await output(dir)).toEqual(await committed());
+  });
+
+  it("the unbundled sources", async () => {
+    const dir = await emptyRoot();
+    const result = run([SOURCES, "render", "--root", dir], { env: traced() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(await output(dir)).toEqual(await committed());
+  });
+
+  it("worker threads, one environment each (from the snapshot, which hands them over)", async () => {
+    const dir = await emptyRoot();
+    const result = run([LAUNCH, "render", "--root", dir, "--threads", "2"], { env: traced() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain("workers run from the bundle");
+    expect(result.stderr).toMatch(/^todo-gitops: rendering on 2 threads$/m);
+    expect(await output(dir)).toEqual(await committed());
+  });
+
+  it("worker threads, from the unbundled sources", async () => {
+    const dir = await emptyRoot();
+    const result = run([SOURCES, "render", "--root", dir, "--threads", "2"], { env: traced() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^todo-gitops: rendering on 2 threads$/m);
+    expect(await output(dir)).toEqual(await committed());
+  });
+});
+
+describe("generated environments", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "todo-paths-"));
+    scratch.push(root);
+    await writeEnvironments(root, 12);
+  });
+
+  /** A fresh copy of the generated root, rendered by `args` with `env`. */
+  async function renderCopy(args: string[], env: NodeJS.ProcessEnv) {
+    const dir = await mkdtemp(join(tmpdir(), "todo-paths-copy-"));
+    scratch.push(dir);
+    await cp(join(root, "environments"), join(dir, "environments"), { recursive: true });
+    await cp(join(root, "package.json"), join(dir, "package.json"));
+    await symlink(join(REPO, "generate"), join(dir, "generate"), "dir");
+    const result = run([...args, "render", "--root", dir], { env });
+    expect(result.status, result.stderr).toBe(0);
+    return { dir, stderr: result.stderr };
+  }
+
+  it("give the same bytes through the snapshot, the bundle, the sources and 1 to 3 threads", async () => {
+    const reference = await renderCopy([SOURCES, "--threads", "1"], traced());
+    const expected = await output(reference.dir);
+    expect(expected.rendered.size).toBeGreaterThan(12 * 10);
+    const others = [
+      { args: [LAUNCH, "--threads", "1"], env: traced(), path: /todo-gitops: snapshot /m },
+      { args: [LAUNCH, "--threads", "1"], env: BUNDLE, path: /todo-gitops: bundle /m },
+      { args: [LAUNCH, "--threads", "3"], env: traced(), path: /rendering on 3 threads/m },
+      { args: [LAUNCH, "--threads", "2"], env: BUNDLE, path: /rendering on 2 threads/m },
+      { args: [SOURCES, "--threads", "2"], env: traced(), path: /rendering on 2 threads/m },
+    ];
+    for (const { args, env, path } of others) {
+      const { dir, stderr } = await renderCopy(args, env);
+      expect(stderr).toMatch(path);
+      expect(await output(dir)).toEqual(expected);
+    }
+  });
+
+  it("report the same findings, in the same order, on 1 and 3 threads", async () => {
+    // Environments past the loader's schema, so that the rules find what is wrong.
+    const environments = Array.from({ length: 12 }, (_, i) => {
+      const env = environment("staging");
+      const name = `env-${i}`;
+      return {
+        ...env,
+        name,
+        namespace: `todo-${name}`,
+        ingress: { ...env.ingress, host: `${name}.example.com` },
+      };
+    });
+    environments[3]!.namespace = "Not A Label";
+    environments[9]!.namespace = "Nor This";
+    const failure = (threads: number) =>
+      renderParallel(environments, threads).then(
+        () => "rendered",
+        (error: Error) => error.message,
+      );
+    const one = await failure(1);
+    expect(one).toContain('environment "env-3"');
+    expect(one).toContain('environment "env-9"');
+    expect(await failure(3)).toBe(one);
+  });
+});
+
+describe("a snapshot of other sources", () => {
+  it("never runs them: it hands over to the bundle of the sources on disk", async () => {
+    // A copy of the repository's code with its own cache (node_modules linked entry by entry).
+    const copy = await mkdtemp(join(tmpdir(), "todo-paths-repo-"));
+    scratch.push(copy);
+    for (const part of ["generate", "environments", "package.json", "package-lock.json"]) {
+      await cp(join(REPO, part), join(copy, part), { recursive: true });
+    }
+    await mkdir(join(copy, "node_modules"));
+    for (const entry of await readdir(join(REPO, "node_modules"))) {
+      if (entry !== ".cache")
+        await symlink(join(REPO, "node_modules", entry), join(copy, "node_modules", entry));
+    }
+    const launch = join(copy, "generate", "launch.mjs");
+    expect(run([launch, "build-snapshot"]).status).toBe(0);
+    const [blob] = (await readdir(join(copy, "node_modules", ".cache", "todo-gitops"))).filter(
+      (f) => f.endsWith(".blob"),
+    );
+    const dir = await emptyRoot();
+
+    // An edit the bytes would show: the render must come from the edited sources.
+    const serialize = join(copy, "generate", "serialize.ts");
+    await writeFile(
+      serialize,
+      (await readFile(serialize, "utf8")).replace(
+        "export function toYaml(value: unknown): string {",
+        'export function toYaml(value: unknown): string {\n  if (value !== undefined) return "edited\\n";',
+      ),
+    );
+    const result = run(
+      [
+        "--snapshot-blob",
+        join(copy, "node_modules", ".cache", "todo-gitops", blob!),
+        "render",
+        "--root",
+        dir,
+      ],
+      { env: BUNDLE },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/snapshot [0-9a-f]{16} is stale: launch\.mjs/);
+    expect(result.stderr).toMatch(/^todo-gitops: bundle [0-9a-f]{16}$/m);
+    const rendered = await output(dir);
+    expect([...rendered.rendered.values()].every((text) => text === "edited\n")).toBe(true);
+  }, 120_000);
+});
