@@ -25,6 +25,7 @@ def main() -> int:
         # SIGTERM: stop accepting, let in-flight requests (the longest, a chat, is bounded by
         # CHAT_DEADLINE_SECONDS) finish for this long, then cancel what is left and exit.
         timeout_graceful_shutdown=settings.GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=settings.KEEP_ALIVE_SECONDS,
     )
     return 0
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     CHAT_DEADLINE_SECONDS: float = Field(default=25.0, gt=0)
     # SIGTERM: uvicorn stops accepting and gives in-flight requests this long to finish.
     GRACEFUL_SHUTDOWN_SECONDS: int = Field(default=30, ge=1)
+    # An idle keep-alive connection is closed after this long. Longer than ingress-nginx keeps
+    # idle upstream connections (60 s): otherwise nginx may send a request on a connection the app
+    # has just closed, and answer it with a 502.
+    KEEP_ALIVE_SECONDS: int = Field(default=75, ge=1)
     # The database: a new connection, a free connection from the pool, one statement (the server
     # cancels it; a server that does not answer at all is given one more second, then the
     # connection is dropped). Past any of them the request is a 503 with Retry-After.
