@@ -1,21 +1,39 @@
 import type { Metadata, Viewport } from "next";
+import localFont from "next/font/local";
 import type { ReactNode } from "react";
+import { THEME_COLOR } from "@/lib/theme";
 import "./globals.css";
 
+// Inter, served with the app (no font service at run time); a metric-matched fallback while it loads.
+const inter = localFont({
+  src: "../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2",
+  weight: "100 900",
+  variable: "--font-inter",
+  display: "swap",
+});
+
 export const metadata: Metadata = {
-  title: "Todo",
-  description: "Your tasks, and an assistant that manages them.",
+  title: { default: "Todo", template: "%s · Todo" },
+  description: "Your tasks, on any screen, and an assistant that adds, completes and tidies them.",
+  applicationName: "Todo",
 };
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: THEME_COLOR.light },
+    { media: "(prefers-color-scheme: dark)", color: THEME_COLOR.dark },
+  ],
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" className={inter.variable}>
       <body>
         <a className="skip" href="#main">
           Skip to content
         </a>
-        <main id="main">{children}</main>
+        {children}
       </body>
     </html>
   );
