@@ -40,31 +40,58 @@ export interface ChatTurn {
   content: string;
 }
 
-/** A failed call, with a message a person can read. `status` 0 means the network failed. */
+/**
+ * A failed call. `status` 0 means the network failed (no answer at all). The rest is what the
+ * server said, kept as data: lib/messages.ts turns it into words for people, per action.
+ */
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
+  /** The server's `detail`, for logs and tests; not shown to people as it is. */
+  readonly detail: string;
+  /** 422: one entry per field, as the backend lists them ("title: String should have..."). */
+  readonly problems: string[];
+  /** Seconds from a Retry-After header (429, 503), when the server sent one. */
+  readonly retryAfter: number | null;
+  /** 502 and 504 from the assistant: changes its tool calls had already saved. */
+  readonly changes: TaskChange[];
+  constructor(
+    status: number,
+    detail: string,
+    extra: { problems?: string[]; retryAfter?: number | null; changes?: TaskChange[] } = {},
+  ) {
+    super(detail || (status === 0 ? "network error" : `HTTP ${status}`));
     this.name = "ApiError";
     this.status = status;
+    this.detail = detail;
+    this.problems = extra.problems ?? [];
+    this.retryAfter = extra.retryAfter ?? null;
+    this.changes = extra.changes ?? [];
   }
 }
 
-const FRIENDLY: Record<number, string> = {
-  401: "Your session has ended. Please log in again.",
-  404: "That task no longer exists.",
-  502: "The assistant's service is not answering right now.",
-  503: "This service is unavailable right now.",
-};
+/** Retry-After as seconds: a number of seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  if (/^\d+$/.test(value.trim())) return Math.max(1, Number(value.trim()));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(1, Math.ceil((date - now) / 1000));
+}
 
-async function messageOf(response: Response): Promise<string> {
+async function errorOf(response: Response): Promise<ApiError> {
+  let body: { detail?: unknown; errors?: unknown; changes?: unknown } = {};
   try {
-    const body = (await response.json()) as { detail?: unknown };
-    if (typeof body.detail === "string" && body.detail !== "") return body.detail;
+    const parsed: unknown = await response.json();
+    if (parsed !== null && typeof parsed === "object") body = parsed;
   } catch {
-    // not JSON: fall through to a generic message
+    // not JSON (a proxy's HTML page, an empty body): the status alone says what happened
   }
-  return FRIENDLY[response.status] ?? `The server answered ${response.status}.`;
+  return new ApiError(response.status, typeof body.detail === "string" ? body.detail : "", {
+    problems: Array.isArray(body.errors)
+      ? body.errors.filter((e): e is string => typeof e === "string")
+      : [],
+    retryAfter: retryAfterSeconds(response.headers.get("retry-after")),
+    changes: Array.isArray(body.changes) ? (body.changes as TaskChange[]) : [],
+  });
 }
 
 export class ApiClient {
@@ -77,7 +104,12 @@ export class ApiClient {
     this.token = options.token ?? (() => null);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { keepalive?: boolean } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     const token = this.token();
     if (token !== null) headers.Authorization = `Bearer ${token}`;
@@ -88,11 +120,12 @@ export class ApiClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        keepalive: init.keepalive,
       });
     } catch {
-      throw new ApiError(0, "Cannot reach the server. Check your connection and try again.");
+      throw new ApiError(0, "");
     }
-    if (!response.ok) throw new ApiError(response.status, await messageOf(response));
+    if (!response.ok) throw await errorOf(response);
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
@@ -118,8 +151,9 @@ export class ApiClient {
   ): Promise<Task> {
     return this.call("PATCH", `/tasks/${id}`, changes);
   }
-  deleteTask(id: number): Promise<void> {
-    return this.call("DELETE", `/tasks/${id}`);
+  /** `keepalive`: the request outlives the page (a delete still waiting for its undo window). */
+  deleteTask(id: number, options: { keepalive?: boolean } = {}): Promise<void> {
+    return this.call("DELETE", `/tasks/${id}`, undefined, options);
   }
   chat(message: string, history: ChatTurn[] = []): Promise<ChatReply> {
     return this.call("POST", "/chat", { message, history });

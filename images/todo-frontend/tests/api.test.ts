@@ -1,11 +1,11 @@
 /**
- * The browser client against a real HTTP server on loopback: what it sends, and how it turns
- * every failure into a message a person can read.
+ * The browser client against a real HTTP server on loopback: what it sends, and what it keeps of
+ * every failure (tests/messages.test.ts turns those into words).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiClient, ApiError, applyChanges, type Task } from "../lib/api";
+import { ApiClient, ApiError, applyChanges, retryAfterSeconds, type Task } from "../lib/api";
 
 interface Seen {
   method: string;
@@ -16,7 +16,10 @@ interface Seen {
 let server: Server;
 let base: string;
 let seen: Seen[] = [];
-let reply: { status: number; body?: string; type?: string } = { status: 200, body: "{}" };
+let reply: { status: number; body?: string; type?: string; headers?: Record<string, string> } = {
+  status: 200,
+  body: "{}",
+};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -24,7 +27,10 @@ beforeAll(async () => {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      res.writeHead(reply.status, { "Content-Type": reply.type ?? "application/json" });
+      res.writeHead(reply.status, {
+        "Content-Type": reply.type ?? "application/json",
+        ...reply.headers,
+      });
       res.end(reply.body);
     });
   });
@@ -68,36 +74,63 @@ describe("ApiClient", () => {
     expect(seen[1]).toMatchObject({ method: "DELETE", url: "/api/tasks/7" });
   });
 
-  it("passes the server's own message on", async () => {
+  it("keeps what the server said as data: status, detail, field problems", async () => {
     reply = {
-      status: 409,
-      body: JSON.stringify({ detail: "An account with this email already exists" }),
+      status: 422,
+      body: JSON.stringify({
+        detail: "title: String should have at least 1 character",
+        errors: ["title: String should have at least 1 character"],
+      }),
     };
     const error = await client()
-      .signUp("a@b.c", "password1")
+      .addTask(" ")
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      status: 409,
-      message: "An account with this email already exists",
+      status: 422,
+      detail: "title: String should have at least 1 character",
+      problems: ["title: String should have at least 1 character"],
+      retryAfter: null,
     });
+  });
+
+  it("reads Retry-After (seconds or a date) and a chat's saved changes", async () => {
+    reply = {
+      status: 429,
+      body: JSON.stringify({ detail: "Too many" }),
+      headers: { "Retry-After": "120" },
+    };
+    await expect(client().logIn("a@b.c", "pw")).rejects.toMatchObject({
+      status: 429,
+      retryAfter: 120,
+    });
+    const change = { action: "added", task: { id: 3, title: "x" } };
+    reply = { status: 504, body: JSON.stringify({ detail: "late", changes: [change] }) };
+    await expect(client().chat("hi")).rejects.toMatchObject({ status: 504, changes: [change] });
+    expect(retryAfterSeconds(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThan(25);
+    expect(retryAfterSeconds("soon")).toBeNull();
+    expect(retryAfterSeconds(null)).toBeNull();
   });
 
   it.each([
-    [401, "<html>nope</html>", "Your session has ended. Please log in again."],
-    [503, "", "This service is unavailable right now."],
-    [500, "Internal Server Error", "The server answered 500."],
-  ])("explains a %d without a JSON detail", async (status, body, message) => {
+    [401, "<html>nope</html>"],
+    [502, "<html><h1>502 Bad Gateway</h1></html>"],
+    [503, ""],
+    [500, "Internal Server Error"],
+  ])("takes a %d without a JSON body", async (status, body) => {
     reply = { status, body, type: "text/html" };
-    await expect(client().listTasks()).rejects.toMatchObject({ status, message });
+    await expect(client().listTasks()).rejects.toMatchObject({ status, detail: "" });
   });
 
-  it("explains a network failure", async () => {
+  it("says 0 when the network fails", async () => {
     const offline = new ApiClient({ base: "http://127.0.0.1:1" });
-    await expect(offline.listTasks()).rejects.toMatchObject({
-      status: 0,
-      message: expect.stringContaining("Cannot reach the server"),
-    });
+    await expect(offline.listTasks()).rejects.toMatchObject({ status: 0 });
+  });
+
+  it("sends a delete with keepalive when asked (it outlives the page)", async () => {
+    reply = { status: 204 };
+    await expect(client().deleteTask(9, { keepalive: true })).resolves.toBeUndefined();
+    expect(seen[0]).toMatchObject({ method: "DELETE", url: "/api/tasks/9" });
   });
 });
 

@@ -1,0 +1,45 @@
+/**
+ * The backend's limits on what people type (images/todo-backend/src/todo_api/schemas.py), checked
+ * before sending: nothing is cut short without a word, and an empty title never leaves the page.
+ */
+
+export const TITLE_MAX = 200;
+export const MESSAGE_MAX = 4000;
+export const NAME_MAX = 100;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/** Characters as the backend counts them: Unicode code points, after trimming whitespace. */
+export function length(text: string): number {
+  let count = 0;
+  for (const _ of text.trim()) count++;
+  return count;
+}
+
+export type Check =
+  { ok: true; value: string } | { ok: false; problem: "empty" | "long"; over: number };
+
+/** Whether `text` can be sent as a field limited to `max` characters that must not be empty. */
+export function check(text: string, max: number): Check {
+  const n = length(text);
+  if (n === 0) return { ok: false, problem: "empty", over: 0 };
+  if (n > max) return { ok: false, problem: "long", over: n - max };
+  return { ok: true, value: text.trim() };
+}
+
+/** The counter's words: shown from 80 % of the limit on, so that the limit is never a surprise. */
+export function counter(
+  text: string,
+  max: number,
+): { visible: boolean; over: boolean; text: string } {
+  const n = length(text);
+  const left = max - n;
+  return {
+    visible: n >= Math.floor(max * 0.8),
+    over: left < 0,
+    text:
+      left < 0
+        ? `${(-left).toLocaleString("en")} ${-left === 1 ? "character" : "characters"} too many`
+        : `${left.toLocaleString("en")} ${left === 1 ? "character" : "characters"} left`,
+  };
+}
