@@ -1,6 +1,11 @@
 "use client";
-import { type FormEvent, useState } from "react";
-import { ApiError, type ApiClient, type ChatTurn, type TaskChange } from "@/lib/api";
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
+import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
+import { check, counter, MESSAGE_MAX } from "@/lib/limits";
+import { type Explained, explain } from "@/lib/messages";
+import { Icon } from "./Icon";
+import { Notice } from "./Notice";
+import { TitleCounter } from "./TitleCounter";
 
 interface Message extends ChatTurn {
   changes?: TaskChange[];
@@ -13,85 +18,209 @@ const VERB: Record<TaskChange["action"], string> = {
   deleted: "Deleted",
 };
 
-/** Messages to the backend's assistant; what it changed is listed under its reply. */
+const SUGGESTIONS = ["add Call the plumber", "add Book a dentist appointment"];
+
+/** The turns sent as context with each message: the last few are enough to follow a thread. */
+const HISTORY = 10;
+
+/**
+ * The assistant: a conversation that changes tasks. What it changed is listed under its reply and
+ * applied to the list at once. A failed message goes back into the field, with a retry.
+ */
 export function AssistantPanel({
   client,
   onChanges,
+  onSessionEnded,
+  inputRef,
+  active,
 }: {
   client: ApiClient;
   onChanges: (changes: TaskChange[]) => void;
+  onSessionEnded: () => void;
+  inputRef: RefObject<HTMLInputElement | null>;
+  /** Shown on a phone (the Assistant tab is selected); on a wide screen it always is. */
+  active: boolean;
 }) {
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Explained | null>(null);
+  const [fieldProblem, setFieldProblem] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const log = useRef<HTMLDivElement>(null);
 
-  async function send(event: FormEvent) {
-    event.preventDefault();
-    const text = draft.trim();
-    if (text === "") return;
-    const history = messages.slice(-10).map(({ role, content }) => ({ role, content }));
-    setMessages((m) => [...m, { role: "user", content: text }]);
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [messages, busy]);
+
+  async function send(text: string) {
+    const checked = check(text, MESSAGE_MAX);
+    if (!checked.ok) {
+      setFieldProblem(
+        checked.problem === "empty"
+          ? "Type a message first."
+          : `Messages can be up to ${MESSAGE_MAX.toLocaleString("en")} characters. Remove ${checked.over.toLocaleString("en")} to send it.`,
+      );
+      inputRef.current?.focus();
+      return;
+    }
+    const history = messages.slice(-HISTORY).map(({ role, content }) => ({ role, content }));
+    setMessages((m) => [...m, { role: "user", content: checked.value }]);
     setDraft("");
     setBusy(true);
-    setError(null);
+    setProblem(null);
+    setFailed(null);
     try {
-      const answer = await client.chat(text, history);
+      const answer = await client.chat(checked.value, history);
       setMessages((m) => [
         ...m,
         { role: "assistant", content: answer.reply, changes: answer.changes },
       ]);
       if (answer.changes.length > 0) onChanges(answer.changes);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The assistant could not answer.");
+      const explained = explain(caught, "chat");
+      if (explained.signIn) return onSessionEnded();
+      if (explained.changes.length > 0) onChanges(explained.changes);
+      // The message was not answered: take it out of the conversation and give it back.
+      setMessages((m) => m.slice(0, -1));
+      setDraft((current) => (current === "" ? checked.value : current));
+      setFailed(checked.value);
+      setProblem(explained);
     } finally {
       setBusy(false);
     }
   }
 
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!busy) void send(draft);
+  }
+
+  function newChat() {
+    setMessages([]);
+    setProblem(null);
+    setFailed(null);
+    inputRef.current?.focus();
+  }
+
   return (
-    <section className="card stack" aria-labelledby="assistant-heading">
-      <h2 id="assistant-heading">Assistant</h2>
-      <ul className="messages" aria-live="polite">
+    <section
+      id="assistant-panel"
+      className="assistant"
+      aria-labelledby="assistant-heading"
+      data-active={active}
+    >
+      <div className="assistant__head">
+        <h2 id="assistant-heading" className="assistant__title">
+          <Icon name="sparkles" />
+          Assistant
+        </h2>
+        {messages.length > 0 && (
+          <button type="button" className="button button--quiet" onClick={newChat}>
+            New chat
+          </button>
+        )}
+      </div>
+      <div ref={log} className="messages" role="log" aria-label="Conversation">
         {messages.length === 0 && (
-          <li className="muted">Ask me to add, complete, rename or delete tasks.</li>
+          <div className="intro">
+            <p>Ask me to add, complete, rename or delete tasks, in your own words.</p>
+            <ul className="suggestions" aria-label="Try">
+              {SUGGESTIONS.map((s) => (
+                <li key={s}>
+                  <button type="button" className="chip" onClick={() => void send(s)}>
+                    {s}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         {messages.map((m, i) => (
-          <li key={i} className={m.role === "user" ? "from-user" : undefined}>
-            <span className="bubble">
-              <span className="muted">{m.role === "user" ? "You: " : "Assistant: "}</span>
+          <div key={i} className={`message message--${m.role}`}>
+            <p className="bubble">
+              <span className="sr-only">{m.role === "user" ? "You: " : "Assistant: "}</span>
               {m.content}
-            </span>
+            </p>
             {m.changes && m.changes.length > 0 && (
               <ul className="changes" aria-label="What the assistant changed">
                 {m.changes.map((c, j) => (
                   <li key={j}>
+                    <Icon name="check" />
                     {VERB[c.action]} “{c.task.title}”
                   </li>
                 ))}
               </ul>
             )}
-          </li>
+          </div>
         ))}
-      </ul>
-      <p role="alert" className="error">
-        {error}
-      </p>
-      <form className="row" onSubmit={send}>
-        <label htmlFor="assistant-input" className="grow">
-          <span className="muted">Message</span>
+        {busy && (
+          <p className="message typing" aria-hidden="true">
+            Thinking…
+          </p>
+        )}
+      </div>
+      <form className="composer" onSubmit={submit} noValidate>
+        <Notice problem={problem} onRetry={failed === null ? undefined : () => void send(failed)}>
+          {problem?.newChat && (
+            <button type="button" className="button" onClick={newChat}>
+              New chat
+            </button>
+          )}
+        </Notice>
+        {problem && problem.changes.length > 0 && (
+          <ul className="changes" aria-label="Saved before it stopped">
+            {problem.changes.map((c, j) => (
+              <li key={j}>
+                <Icon name="check" />
+                {VERB[c.action]} “{c.task.title}”
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="add__row">
+          <label htmlFor="assistant-input" className="sr-only">
+            Message the assistant
+          </label>
           <input
+            ref={inputRef}
+            className="input"
             id="assistant-input"
+            name="message"
             type="text"
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            maxLength={4000}
-            placeholder="e.g. add “call the plumber”"
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setFieldProblem(null);
+            }}
+            placeholder="Ask the assistant"
+            autoComplete="off"
+            enterKeyHint="send"
+            aria-keyshortcuts="/"
+            aria-invalid={fieldProblem ? true : undefined}
+            aria-describedby={
+              [
+                fieldProblem ? "assistant-error" : "",
+                counter(draft, MESSAGE_MAX).visible ? "assistant-counter" : "",
+              ]
+                .join(" ")
+                .trim() || undefined
+            }
           />
-        </label>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Thinking…" : "Send"}
-        </button>
+          <button
+            type="submit"
+            className="icon-button icon-button--primary"
+            aria-label="Send"
+            title="Send (Enter)"
+            disabled={busy}
+          >
+            <Icon name="send" />
+          </button>
+        </div>
+        <TitleCounter id="assistant-counter" text={draft} max={MESSAGE_MAX} />
+        <p id="assistant-error" className="field-error" role="alert">
+          {fieldProblem}
+        </p>
       </form>
     </section>
   );

@@ -1,84 +1,182 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { ApiError } from "@/lib/api";
-import { browserClient, saveSession } from "@/lib/session";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type Explained, explain } from "@/lib/messages";
+import { length, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/limits";
+import { browserClient, saveSession, takeNotice } from "@/lib/session";
+import { Brand, Icon } from "./Icon";
+import { Notice } from "./Notice";
+
+type Field = "name" | "email" | "password";
+type Problems = Partial<Record<Field, string>>;
+
+/** What is wrong with the form before anything is sent; empty when it can be sent. */
+function validate(form: HTMLFormElement, signup: boolean): Problems {
+  const problems: Problems = {};
+  const value = (name: Field) => String(new FormData(form).get(name) ?? "");
+  const email = form.elements.namedItem("email") as HTMLInputElement;
+  if (value("email").trim() === "") problems.email = "Enter your email address.";
+  else if (!email.validity.valid) problems.email = "Enter an email address like name@example.com.";
+  const password = value("password");
+  if (password === "") problems.password = "Enter your password.";
+  else if (signup && password.length < PASSWORD_MIN)
+    problems.password = `Use at least ${PASSWORD_MIN} characters.`;
+  else if (password.length > PASSWORD_MAX)
+    problems.password = `Use at most ${PASSWORD_MAX} characters.`;
+  if (signup && length(value("name")) > NAME_MAX)
+    problems.name = `Names can be up to ${NAME_MAX} characters.`;
+  return problems;
+}
 
 /** Sign-up and log-in: the same form, one extra field for sign-up. */
 export function AuthForm({ mode }: { mode: "login" | "signup" }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const signup = mode === "signup";
+  const [problem, setProblem] = useState<Explained | null>(null);
+  const [fields, setFields] = useState<Problems>({});
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "");
-    const password = String(form.get("password") ?? "");
+  useEffect(() => setNotice(takeNotice()), []);
+
+  async function submit(event?: FormEvent<HTMLFormElement>) {
+    event?.preventDefault();
+    const form = formRef.current;
+    if (form === null || busy) return;
+    const invalid = validate(form, signup);
+    setFields(invalid);
+    const first = (["name", "email", "password"] as Field[]).find((f) => invalid[f]);
+    if (first !== undefined) {
+      (form.elements.namedItem(first) as HTMLInputElement).focus();
+      return;
+    }
+    const data = new FormData(form);
+    const email = String(data.get("email") ?? "").trim();
+    const password = String(data.get("password") ?? "");
     setBusy(true);
-    setError(null);
+    setProblem(null);
     try {
       const client = browserClient();
       const session = signup
-        ? await client.signUp(email, password, String(form.get("name") ?? ""))
+        ? await client.signUp(email, password, String(data.get("name") ?? "").trim())
         : await client.logIn(email, password);
       saveSession(session);
       router.replace("/");
     } catch (caught) {
-      setError(
-        caught instanceof ApiError ? caught.message : "Something went wrong. Please try again.",
-      );
+      setProblem(explain(caught, mode));
       setBusy(false);
     }
   }
 
+  const describe = (field: Field, hint?: string) =>
+    [fields[field] ? `${field}-error` : null, hint].filter(Boolean).join(" ") || undefined;
+  const fieldError = (field: Field) =>
+    fields[field] ? (
+      <p id={`${field}-error`} className="field-error">
+        {fields[field]}
+      </p>
+    ) : null;
+
   return (
-    <div className="auth card stack">
-      <h1>{signup ? "Create your account" : "Log in"}</h1>
-      <form onSubmit={submit} className="stack" aria-describedby={error ? "auth-error" : undefined}>
-        {signup && (
-          <div>
-            <label htmlFor="name">Name</label>
-            <input id="name" name="name" type="text" autoComplete="name" maxLength={100} />
+    <main id="main" className="auth">
+      <div className="auth__card">
+        <Brand className="brand auth__brand" />
+        <div className="auth__head">
+          <h1>{signup ? "Create your account" : "Welcome back"}</h1>
+          <p>
+            {signup
+              ? "Your tasks, and an assistant that keeps them in order."
+              : "Log in to see your tasks."}
+          </p>
+        </div>
+        {notice && (
+          <div className="notice notice--info" role="status">
+            <Icon name="info" className="icon notice__icon" />
+            <p className="notice__body">{notice}</p>
           </div>
         )}
-        <div>
-          <label htmlFor="email">Email</label>
-          <input id="email" name="email" type="email" autoComplete="email" required />
-        </div>
-        <div>
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete={signup ? "new-password" : "current-password"}
-            minLength={signup ? 8 : 1}
-            maxLength={128}
-            required
-          />
-          {signup && <p className="muted">At least 8 characters.</p>}
-        </div>
-        <p id="auth-error" role="alert" className="error">
-          {error}
+        <form ref={formRef} onSubmit={submit} noValidate>
+          {signup && (
+            <div className="field">
+              <label className="label" htmlFor="name">
+                Name <span className="hint">(optional)</span>
+              </label>
+              <input
+                className="input"
+                id="name"
+                name="name"
+                type="text"
+                autoComplete="name"
+                aria-invalid={fields.name ? true : undefined}
+                aria-describedby={describe("name")}
+              />
+              {fieldError("name")}
+            </div>
+          )}
+          <div className="field">
+            <label className="label" htmlFor="email">
+              Email
+            </label>
+            <input
+              className="input"
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              spellCheck={false}
+              required
+              aria-invalid={fields.email ? true : undefined}
+              aria-describedby={describe("email")}
+            />
+            {fieldError("email")}
+          </div>
+          <div className="field">
+            <label className="label" htmlFor="password">
+              Password
+            </label>
+            <input
+              className="input"
+              id="password"
+              name="password"
+              type="password"
+              autoComplete={signup ? "new-password" : "current-password"}
+              required
+              aria-invalid={fields.password ? true : undefined}
+              aria-describedby={describe("password", signup ? "password-hint" : undefined)}
+            />
+            {signup && (
+              <p id="password-hint" className="hint">
+                At least {PASSWORD_MIN} characters.
+              </p>
+            )}
+            {fieldError("password")}
+          </div>
+          <Notice id="auth-error" problem={problem} onRetry={() => void submit()}>
+            {problem?.logInInstead && (
+              <Link className="button" href="/login">
+                Log in instead
+              </Link>
+            )}
+          </Notice>
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {busy ? "Please wait…" : signup ? "Create account" : "Log in"}
+          </button>
+        </form>
+        <p className="auth__switch">
+          {signup ? (
+            <>
+              Already have an account? <Link href="/login">Log in</Link>
+            </>
+          ) : (
+            <>
+              New to Todo? <Link href="/signup">Create an account</Link>
+            </>
+          )}
         </p>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Please wait…" : signup ? "Sign up" : "Log in"}
-        </button>
-      </form>
-      <p>
-        {signup ? (
-          <>
-            Have an account? <Link href="/login">Log in</Link>
-          </>
-        ) : (
-          <>
-            New here? <Link href="/signup">Create an account</Link>
-          </>
-        )}
-      </p>
-    </div>
+      </div>
+    </main>
   );
 }

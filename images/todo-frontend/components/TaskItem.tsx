@@ -1,8 +1,15 @@
 "use client";
 import { type FormEvent, useState } from "react";
 import type { Task } from "@/lib/api";
+import { check, counter, TITLE_MAX } from "@/lib/limits";
+import { Icon } from "./Icon";
+import { TitleCounter } from "./TitleCounter";
 
-/** One task: a checkbox to complete it, inline editing (Escape cancels), and delete. */
+/**
+ * One task on one line: a round checkbox, the title (two lines at most), and icon buttons to edit
+ * and delete whose names say which task they act on. Editing happens in place; Enter saves,
+ * Escape cancels. Completing draws the tick and strikes the title through.
+ */
 export function TaskItem({
   task,
   onToggle,
@@ -11,75 +18,155 @@ export function TaskItem({
 }: {
   task: Task;
   onToggle: (task: Task) => void;
-  onRename: (task: Task, title: string) => Promise<boolean>;
+  /** Resolves with a problem to show under the field, or null when saved. */
+  onRename: (task: Task, title: string) => Promise<string | null>;
   onDelete: (task: Task) => void;
 }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(task.title);
-  const checkboxId = `task-${task.id}`;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const id = `task-${task.id}`;
+
+  function cancel() {
+    setTitle(task.title);
+    setProblem(null);
+    setEditing(false);
+    // Back to where the person was: the edit button of this task.
+    requestAnimationFrame(() => document.getElementById(`${id}-edit`)?.focus());
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    if (await onRename(task, title)) setEditing(false);
+    const checked = check(title, TITLE_MAX);
+    if (!checked.ok) {
+      setProblem(
+        checked.problem === "empty"
+          ? "A task needs a title. Type one, or press Escape to keep the old one."
+          : `Titles can be up to ${TITLE_MAX} characters. Remove ${checked.over.toLocaleString("en")} to save.`,
+      );
+      return;
+    }
+    if (checked.value === task.title) {
+      cancel();
+      return;
+    }
+    setSaving(true);
+    const failed = await onRename(task, checked.value);
+    setSaving(false);
+    setProblem(failed);
+    if (failed === null) cancel();
+  }
+
+  if (editing) {
+    const errorId = `${id}-edit-error`;
+    return (
+      <li className="task task--editing" data-testid="task">
+        <form
+          className="edit__row"
+          onSubmit={save}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              e.preventDefault();
+              cancel();
+            }
+          }}
+        >
+          <label htmlFor={`${id}-title`} className="sr-only">
+            Edit “{task.title}”
+          </label>
+          <input
+            className="input"
+            id={`${id}-title`}
+            name="title"
+            type="text"
+            value={title}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              setProblem(null);
+            }}
+            autoComplete="off"
+            enterKeyHint="done"
+            autoFocus
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={
+              [problem ? errorId : "", counter(title, TITLE_MAX).visible ? `${id}-counter` : ""]
+                .join(" ")
+                .trim() || undefined
+            }
+          />
+          <button
+            type="submit"
+            className="icon-button"
+            aria-label="Save"
+            title="Save (Enter)"
+            disabled={saving}
+          >
+            <Icon name="check" />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Cancel"
+            title="Cancel (Escape)"
+            onClick={cancel}
+          >
+            <Icon name="x" />
+          </button>
+        </form>
+        <TitleCounter id={`${id}-counter`} text={title} />
+        <p id={errorId} className="field-error" role="alert">
+          {problem}
+        </p>
+      </li>
+    );
   }
 
   return (
-    <li className={task.completed ? "done" : undefined} data-testid="task">
-      {editing ? (
-        <form
-          className="row"
-          onSubmit={save}
-          onKeyDown={(e) => e.key === "Escape" && (setTitle(task.title), setEditing(false))}
+    <li className={task.completed ? "task task--done" : "task"} data-testid="task">
+      <span className="check">
+        <input
+          id={id}
+          className="check__input"
+          type="checkbox"
+          checked={task.completed}
+          onChange={() => onToggle(task)}
+          aria-labelledby={`${id}-name`}
+        />
+        <span className="check__box">
+          <Icon name="check" />
+        </span>
+      </span>
+      <span
+        id={`${id}-name`}
+        className="task__title"
+        title={task.title}
+        onDoubleClick={() => setEditing(true)}
+      >
+        <span className="task__text">{task.title}</span>
+        {task.description && <span className="task__description"> — {task.description}</span>}
+      </span>
+      <span className="task__actions">
+        <button
+          id={`${id}-edit`}
+          type="button"
+          className="icon-button"
+          onClick={() => (setTitle(task.title), setEditing(true))}
+          aria-label={`Edit “${task.title}”`}
+          title="Edit"
         >
-          <label htmlFor={`edit-${task.id}`} className="grow">
-            <span className="muted">Edit “{task.title}”</span>
-            <input
-              id={`edit-${task.id}`}
-              type="text"
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              maxLength={200}
-              required
-              autoFocus
-            />
-          </label>
-          <button type="submit" className="primary">
-            Save
-          </button>
-          <button type="button" onClick={() => (setTitle(task.title), setEditing(false))}>
-            Cancel
-          </button>
-        </form>
-      ) : (
-        <div className="row">
-          <input
-            id={checkboxId}
-            className="checkbox"
-            type="checkbox"
-            checked={task.completed}
-            onChange={() => onToggle(task)}
-          />
-          <label htmlFor={checkboxId} className="grow title" style={{ fontWeight: 400, margin: 0 }}>
-            {task.title}
-            {task.description && <span className="muted"> — {task.description}</span>}
-          </label>
-          <button
-            type="button"
-            onClick={() => (setTitle(task.title), setEditing(true))}
-            aria-label={`Edit ${task.title}`}
-          >
-            Edit
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => onDelete(task)}
-            aria-label={`Delete ${task.title}`}
-          >
-            Delete
-          </button>
-        </div>
-      )}
+          <Icon name="pencil" />
+        </button>
+        <button
+          type="button"
+          className="icon-button icon-button--danger"
+          onClick={() => onDelete(task)}
+          aria-label={`Delete “${task.title}”`}
+          title="Delete"
+        >
+          <Icon name="trash" />
+        </button>
+      </span>
     </li>
   );
 }

@@ -25,6 +25,19 @@ export function clearSession(): void {
   window.sessionStorage.removeItem(KEY);
 }
 
+const NOTICE = "todo.notice";
+
+/** A sentence for the next page to show once (why the person was sent to log in). */
+export function leaveNotice(text: string): void {
+  window.sessionStorage.setItem(NOTICE, text);
+}
+
+export function takeNotice(): string | null {
+  const text = window.sessionStorage.getItem(NOTICE);
+  window.sessionStorage.removeItem(NOTICE);
+  return text;
+}
+
 export function browserClient(): ApiClient {
   return new ApiClient({ token: () => loadSession()?.access_token ?? null });
 }

@@ -1,6 +1,6 @@
 import { AuthForm } from "@/components/AuthForm";
 
-export const metadata = { title: "Sign up · Todo" };
+export const metadata = { title: "Sign up" };
 
 export default function SignUpPage() {
   return <AuthForm mode="signup" />;
