@@ -156,7 +156,8 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
  *   title vertically and sit to its right, in order, inside the row); the same for a row being
  *   edited (field, Save, Cancel);
  * - an element that reaches outside the viewport horizontally, or a page that scrolls sideways;
- * - a field whose buttons are not the field's height, on its line;
+ * - a field whose buttons are not the field's height, on its line; a placeholder cut off;
+ * - a task title taller than two lines;
  * - header items that overlap each other.
  */
 async function layoutProblems(page: Page): Promise<string[]> {
@@ -213,6 +214,24 @@ async function layoutProblems(page: Page): Promise<string[]> {
         if (c.top >= t.bottom || c.bottom <= t.top)
           problems.push(`${label}: the checkbox is on another line than the title`);
       }
+    }
+    // A placeholder must fit its field (no "call the plumbe").
+    const measure = document.createElement("canvas").getContext("2d")!;
+    for (const input of document.querySelectorAll<HTMLInputElement>("input[placeholder]")) {
+      if (!shown(input)) continue;
+      const style = getComputedStyle(input);
+      measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room =
+        input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (measure.measureText(input.placeholder).width > room)
+        problems.push(`${name(input)}: the placeholder “${input.placeholder}” is cut off`);
+    }
+    // A title is two lines at most, however long its words.
+    for (const title of document.querySelectorAll(".task__title")) {
+      if (!shown(title)) continue;
+      const lines =
+        title.getBoundingClientRect().height / parseFloat(getComputedStyle(title).lineHeight);
+      if (lines > 2.05) problems.push(`${name(title)} is ${lines.toFixed(1)} lines tall`);
     }
     // A field and its buttons: the same height, on the same line (no button a few pixels off).
     for (const line of document.querySelectorAll(".add__row, .edit__row")) {
@@ -308,6 +327,14 @@ describe("through the Ingress stand-in", () => {
     expect(await checkbox(page, "Buy milk").isChecked()).toBe(true);
     expect(await checkbox(page, "Walk the dog twice").isChecked()).toBe(false);
     expect(await layoutProblems(page)).toEqual([]);
+    // The product's own typeface, and regular (not bold) text in the fields.
+    const fonts = await page.evaluate(() => ({
+      body: getComputedStyle(document.body).fontFamily,
+      field: getComputedStyle(document.getElementById("new-task")!).fontWeight,
+      loaded: [...document.fonts].some((f) => /inter/i.test(f.family) && f.status === "loaded"),
+    }));
+    expect(fonts.body).toMatch(/inter/i);
+    expect(fonts).toMatchObject({ field: "400", loaded: true });
 
     await page.getByTestId("account-button").click();
     await page.getByText("Signed in as").waitFor();
@@ -952,7 +979,7 @@ describe("the checks can fail", () => {
     await page.close();
   });
 
-  it("the layout check reports a wrapped row, an overflow and an overlap", async () => {
+  it("the layout check reports a wrapped row, an overflow, an overlap and a cut placeholder", async () => {
     const page = await browser.newPage({ viewport: PHONE });
     await page.setContent(`<html lang="en"><body style="margin:0">
       <header><a data-testid="a" style="position:absolute;left:0;width:200px">Brand</a>
@@ -961,11 +988,13 @@ describe("the checks can fail", () => {
         <span class="check" style="display:inline-block;width:44px;height:44px"></span>
         <span class="task__title" style="display:block">A title on a line of its own</span>
         <button>Edit</button><button>Delete</button></li></ul>
+      <input placeholder="e.g. add “call the plumber” to the list" style="width:100px">
       <div style="width:500px">Too wide</div></body></html>`);
     const problems = await layoutProblems(page);
     expect(problems.some((p) => p.includes("is on another line"))).toBe(true);
     expect(problems.some((p) => p.includes("scrolls sideways"))).toBe(true);
     expect(problems.some((p) => p.startsWith("header:"))).toBe(true);
+    expect(problems.some((p) => p.includes("is cut off"))).toBe(true);
     await page.close();
   });
 });
