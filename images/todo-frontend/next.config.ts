@@ -12,9 +12,6 @@ const config: NextConfig = {
   images: { unoptimized: true },
   outputFileTracingExcludes: { "*": ["node_modules/@img/**", "node_modules/sharp/**"] },
   reactStrictMode: true,
-  // The stylesheet (about 5 KB compressed) goes inside the HTML: the first paint waits for no
-  // second request, which on a phone's connection is most of the time to first paint.
-  experimental: { inlineCss: true },
   // No rewrites here: next.config is frozen at build time, and the backend URL is known only at
   // run time. /api is forwarded by app/api/[...path]/route.ts, which reads BACKEND_URL per request.
   async headers() {

@@ -20,7 +20,7 @@ export function AppHeader({
   return (
     <header className="header">
       <div className="header__inner">
-        <Link href="/" className="brand" data-testid="brand">
+        <Link href="/" className="brand" data-testid="brand" prefetch={false}>
           <Mark />
           Todo
         </Link>

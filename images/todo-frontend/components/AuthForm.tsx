@@ -156,7 +156,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
           </div>
           <Notice id="auth-error" problem={problem} onRetry={() => void submit()}>
             {problem?.logInInstead && (
-              <Link className="button" href="/login">
+              <Link className="button" href="/login" prefetch={false}>
                 Log in instead
               </Link>
             )}
@@ -168,11 +168,17 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
         <p className="auth__switch">
           {signup ? (
             <>
-              Already have an account? <Link href="/login">Log in</Link>
+              Already have an account?{" "}
+              <Link href="/login" prefetch={false}>
+                Log in
+              </Link>
             </>
           ) : (
             <>
-              New to Todo? <Link href="/signup">Create an account</Link>
+              New to Todo?{" "}
+              <Link href="/signup" prefetch={false}>
+                Create an account
+              </Link>
             </>
           )}
         </p>

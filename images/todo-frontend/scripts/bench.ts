@@ -3,8 +3,8 @@
  * against the real backend and PostgreSQL. Prints Performance, Accessibility, Best Practices and
  * SEO for the log-in screen and the task screen (signed in, with tasks), the median of RUNS runs
  * (default 3; Performance varies with the machine's load), and the metrics behind Performance.
- * Builds first when the build is missing or older than the sources. Writes the full figures to
- * test-results/lighthouse.json.
+ * Builds first when the build is missing or older than the sources. Writes every report and a
+ * summary to test-results/lighthouse/.
  *
  *   npm run bench                   (in images/todo-frontend)
  *   RUNS=5 npm run bench
@@ -108,11 +108,19 @@ try {
   console.log(
     `\nTargets: Accessibility 100 and Best Practices 100 (asserted in tests/lighthouse.test.ts), Performance 95 or more.`,
   );
-  mkdirSync(join(FRONTEND, "test-results"), { recursive: true });
-  writeFileSync(
-    join(FRONTEND, "test-results/lighthouse.json"),
-    `${JSON.stringify({ categories: CATEGORIES, rows, runs }, null, 2)}\n`,
+  const reports = join(FRONTEND, "test-results/lighthouse");
+  mkdirSync(reports, { recursive: true });
+  runs.forEach((run, r) =>
+    run.forEach((a, p) =>
+      writeFileSync(join(reports, `page-${p + 1}-run-${r + 1}.json`), JSON.stringify(a.lhr)),
+    ),
   );
+  const summary = runs.map((run) => run.map(({ lhr: _, ...rest }) => rest));
+  writeFileSync(
+    join(reports, "summary.json"),
+    `${JSON.stringify({ categories: CATEGORIES, rows, runs: summary }, null, 2)}\n`,
+  );
+  console.log(`\nFull reports (JSON, open in the Lighthouse viewer): ${reports}`);
 } finally {
   await stopAll();
 }

@@ -30,6 +30,8 @@ export interface Audit {
   metrics: { fcp: number; lcp: number; tbt: number; cls: number; si: number };
   lighthouse: string;
   browser: string;
+  /** The whole report, for a closer look (bench.ts saves it). */
+  lhr: Result;
 }
 
 function summary(page: Page, lhr: Result): Audit {
@@ -58,6 +60,7 @@ function summary(page: Page, lhr: Result): Audit {
     },
     lighthouse: lhr.lighthouseVersion,
     browser: lhr.environment.hostUserAgent,
+    lhr,
   };
 }
 
