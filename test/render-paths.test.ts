@@ -56,7 +56,9 @@ describe("the committed environments render byte for byte through", () => {
     const dir = await emptyRoot();
     const result = run([LAUNCH, "render", "--root", dir], { env: traced() });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^todo-gitops: snapshot [0-9a-f]{16}$/m);
+    expect(result.stderr).toMatch(
+      /^todo-gitops: snapshot [0-9a-f]{16}, running \d+ ms after start$/m,
+    );
     expect(result.stderr).not.toContain("stale");
     expect(await output(dir)).toEqual(await committed());
   });
