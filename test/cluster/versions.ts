@@ -15,6 +15,8 @@ export const VERSIONS = {
   externalSecrets: "v1.3.2",
   /** The manifest linter (npm run test:generator, test/kube-score.test.ts). */
   kubeScore: "v1.20.0",
+  /** What npm run bench compares `npm run render` with (`helm template`, scripts/bench.ts). */
+  helm: "v4.3.1",
 } as const;
 
 /** Where the binaries live: a user-level cache keyed by version, never inside the clone. */
