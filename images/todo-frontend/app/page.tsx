@@ -293,8 +293,9 @@ export default function TasksPage() {
             {load.state === "failed" && (
               <div className="state">
                 <Icon name="alert" className="state__art" />
-                <h2>Your tasks couldn’t be loaded</h2>
-                <p role="alert">{load.problem.message}</p>
+                <p role="alert" className="state__message">
+                  {load.problem.message}
+                </p>
                 {load.problem.retry && (
                   <button type="button" className="button" onClick={() => void refresh()}>
                     <Icon name="refresh" />

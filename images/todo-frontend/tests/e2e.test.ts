@@ -463,7 +463,17 @@ describe.each([
         ],
         ["Water the plants"],
       );
+      // Held on its way, the list shows its skeleton.
+      let release = () => {};
+      ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
       const { page, context } = await open({ size, scheme, account });
+      try {
+        await page.getByTestId("skeleton").waitFor();
+        await screen(page, "tasks-loading", size, scheme);
+      } finally {
+        release();
+        ingress.holds.clear();
+      }
       await rows(page).first().waitFor();
       if (size === DESKTOP) {
         await page.getByLabel("Message the assistant").fill("add Call the plumber");
@@ -510,9 +520,17 @@ describe.each([
         await page.getByLabel("New task").press("Enter");
         await notice(page).getByText("Todo’s server isn’t responding").waitFor();
         await screen(page, "tasks-error", size, scheme);
+        await page.reload();
+        await page
+          .getByRole("alert")
+          .filter({ hasText: "Your tasks couldn’t be loaded." })
+          .waitFor();
+        await screen(page, "tasks-load-failed", size, scheme);
       } finally {
         ingress.api = backend;
       }
+      await page.getByRole("button", { name: "Try again" }).click();
+      await rows(page).first().waitFor();
       await context.close();
     },
   );
