@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The frontend's tests, as `npm test` runs them: install (npm ci, when the lockfile changed),
-# production build, type-check, then vitest: the client's unit tests, the manifest agreement
-# test and the end-to-end test in headless Chromium against the real backend and PostgreSQL.
+# production build, type-check, then vitest: the client's unit tests (messages, limits, design
+# tokens), the manifest agreement test, the end-to-end test in headless Chromium against the
+# real backend and PostgreSQL, and Lighthouse (Accessibility and Best Practices 100).
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=$(cd ../.. && pwd)

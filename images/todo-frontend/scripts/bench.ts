@@ -16,6 +16,7 @@ import { type Audit, audit, CATEGORIES } from "./lighthouse.ts";
 import {
   api,
   BACKEND,
+  CHROMIUM,
   FRONTEND,
   signUp,
   startBackend,
@@ -51,6 +52,10 @@ const median = (values: number[]) => {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
 
+if (!existsSync(CHROMIUM)) {
+  console.error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  process.exit(1);
+}
 buildIfStale();
 execFileSync(join(BACKEND, "venv.sh"), { stdio: "inherit" });
 try {
