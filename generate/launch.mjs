@@ -25,7 +25,6 @@
 //   TODO_GITOPS_TRACE=1                          # name the path taken on stderr
 //
 // Plain JavaScript on purpose: a .ts launcher would load Node's type stripper before anything.
-import { spawn, spawnSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -64,6 +63,7 @@ export async function launch(argv) {
   const code = await generator.main(argv);
   const building = existsSync(join(cacheDir, `${snapshotName}.lock`));
   if (!snapshotOff && !building && snapshotKey() !== key && failedKey() !== key) {
+    const { spawn } = await import("node:child_process");
     spawn(process.execPath, [fileURLToPath(import.meta.url), "build-snapshot", "--quiet"], {
       detached: true,
       stdio: "ignore",
@@ -149,9 +149,13 @@ async function buildSnapshot({ quiet }) {
       define: { "import.meta.main": "false" },
       logOverride: { "empty-import-meta": "silent" },
     });
-    const warmUp = await generator.warmUpInput(repo);
+    // An environment file that does not load (being edited) leaves the snapshot less warm only.
+    const warmUp = await generator
+      .warmUpInput(repo)
+      .catch(() => ({ environments: [], images: {} }));
     writeFileSync(build, JSON.stringify({ key, files, stamp, repo, warmUp }));
     const started = Date.now();
+    const { spawnSync } = await import("node:child_process");
     const result = spawnSync(
       process.execPath,
       [
@@ -165,7 +169,6 @@ async function buildSnapshot({ quiet }) {
       { cwd: cacheDir, encoding: "utf8" },
     );
     if (result.status !== 0) {
-      writeFileSync(join(cacheDir, `${snapshotName}.failed`), key);
       throw new Error(`node --build-snapshot failed (${result.status}):\n${result.stderr}`);
     }
     renameSync(temporary, blob);
@@ -177,6 +180,8 @@ async function buildSnapshot({ quiet }) {
     }
     return 0;
   } catch (error) {
+    // Not retried in the background for these sources (`build-snapshot` still tries).
+    writeFileSync(join(cacheDir, `${snapshotName}.failed`), key);
     if (!quiet) process.stderr.write(`${error.stack ?? error}\n`);
     return 1;
   } finally {
@@ -210,7 +215,13 @@ function takeLock(lock) {
     return true;
   } catch (error) {
     if (error.code !== "EEXIST") throw error;
-    if (Date.now() - statSync(lock).mtimeMs < 2 * 60_000) return false;
+    let age;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      return false; // Just released: try again.
+    }
+    if (age < 2 * 60_000) return false;
     writeFileSync(lock, "");
     return true;
   }
