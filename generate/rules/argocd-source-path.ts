@@ -2,15 +2,27 @@ import type { KubeObject } from "../serialize.ts";
 import { type Application, wellFormed } from "./argocd-spec.ts";
 import { findings, type ArgocdRule } from "./rule.ts";
 
+type Folders = Map<string, { file: string; doc: KubeObject }[]>;
+/** The rendered files by folder, grouped once per file map (not once per Application). */
+const byFolder = new WeakMap<ReadonlyMap<string, KubeObject>, Folders>();
+
 /**
  * The rendered files under an Application's path. (Only render writes there, and the drift check
  * refuses any file it did not write, so a path holds nothing but one object per file.)
  */
 export function argocdSourceFiles(app: Application, files: ReadonlyMap<string, KubeObject>) {
-  const prefix = `${app.spec.source.path}/`;
-  return [...files]
-    .filter(([file]) => file.startsWith(prefix))
-    .map(([file, doc]) => ({ file, doc }));
+  let folders = byFolder.get(files);
+  if (folders === undefined) {
+    folders = new Map();
+    for (const [file, doc] of files) {
+      const folder = file.slice(0, file.lastIndexOf("/"));
+      const list = folders.get(folder);
+      if (list === undefined) folders.set(folder, [{ file, doc }]);
+      else list.push({ file, doc });
+    }
+    byFolder.set(files, folders);
+  }
+  return folders.get(app.spec.source.path) ?? [];
 }
 
 export const argocdSourcePath: ArgocdRule = {

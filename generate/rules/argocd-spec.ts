@@ -91,8 +91,16 @@ export const appProjectSpec = z.strictObject({
 export type Application = KubeObject & { spec: z.infer<typeof applicationSpec> };
 export type AppProject = KubeObject & { spec: z.infer<typeof appProjectSpec> };
 
-/** The Applications and AppProjects whose spec passes the strict schema. */
+const parsed = new WeakMap<readonly KubeObject[], ReturnType<typeof parseAll>>();
+
+/** The Applications and AppProjects whose spec passes the strict schema (parsed once per list). */
 export function wellFormed(objects: readonly KubeObject[]) {
+  let result = parsed.get(objects);
+  if (result === undefined) parsed.set(objects, (result = parseAll(objects)));
+  return result;
+}
+
+function parseAll(objects: readonly KubeObject[]) {
   const ok = (o: KubeObject) =>
     (o.kind === "Application" ? applicationSpec : appProjectSpec).safeParse(o.spec).success;
   return {
