@@ -1,6 +1,6 @@
 "use client";
 import { type FormEvent, type RefObject, useState } from "react";
-import { check, counter, TITLE_MAX } from "@/lib/limits";
+import { check, describedBy, TITLE_MAX } from "@/lib/limits";
 import { Icon } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
 
@@ -43,12 +43,6 @@ export function AddTask({
     inputRef.current?.focus();
   }
 
-  const describedBy = [
-    problem ? "new-task-error" : "",
-    counter(title, TITLE_MAX).visible ? "new-task-counter" : "",
-  ]
-    .join(" ")
-    .trim();
   return (
     <form ref={formRef} className="add" onSubmit={submit} noValidate>
       <label htmlFor="new-task" className="sr-only">
@@ -71,7 +65,12 @@ export function AddTask({
           enterKeyHint="done"
           aria-keyshortcuts="n"
           aria-invalid={problem ? true : undefined}
-          aria-describedby={describedBy || undefined}
+          aria-describedby={describedBy(
+            problem ? "new-task-error" : null,
+            "new-task-counter",
+            title,
+            TITLE_MAX,
+          )}
         />
         <button type="submit" className="button button--primary" disabled={busy}>
           <Icon name="plus" />

@@ -1,7 +1,7 @@
 "use client";
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
-import { check, counter, MESSAGE_MAX } from "@/lib/limits";
+import { check, describedBy, MESSAGE_MAX } from "@/lib/limits";
 import { type Explained, explain } from "@/lib/messages";
 import { Icon } from "./Icon";
 import { Notice } from "./Notice";
@@ -198,14 +198,12 @@ export function AssistantPanel({
             enterKeyHint="send"
             aria-keyshortcuts="/"
             aria-invalid={fieldProblem ? true : undefined}
-            aria-describedby={
-              [
-                fieldProblem ? "assistant-error" : "",
-                counter(draft, MESSAGE_MAX).visible ? "assistant-counter" : "",
-              ]
-                .join(" ")
-                .trim() || undefined
-            }
+            aria-describedby={describedBy(
+              fieldProblem ? "assistant-error" : null,
+              "assistant-counter",
+              draft,
+              MESSAGE_MAX,
+            )}
           />
           <button
             type="submit"

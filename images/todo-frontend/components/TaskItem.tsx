@@ -1,7 +1,7 @@
 "use client";
 import { type FormEvent, useState } from "react";
 import type { Task } from "@/lib/api";
-import { check, counter, TITLE_MAX } from "@/lib/limits";
+import { check, describedBy, TITLE_MAX } from "@/lib/limits";
 import { Icon } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
 
@@ -89,11 +89,12 @@ export function TaskItem({
             enterKeyHint="done"
             autoFocus
             aria-invalid={problem ? true : undefined}
-            aria-describedby={
-              [problem ? errorId : "", counter(title, TITLE_MAX).visible ? `${id}-counter` : ""]
-                .join(" ")
-                .trim() || undefined
-            }
+            aria-describedby={describedBy(
+              problem ? errorId : null,
+              `${id}-counter`,
+              title,
+              TITLE_MAX,
+            )}
           />
           <button
             type="submit"

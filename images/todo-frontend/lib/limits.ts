@@ -43,3 +43,16 @@ export function counter(
         : `${left.toLocaleString("en")} ${left === 1 ? "character" : "characters"} left`,
   };
 }
+
+/**
+ * What a counted field's `aria-describedby` names: its error message while there is one, and its
+ * counter while the counter is shown; undefined when neither is.
+ */
+export function describedBy(
+  errorId: string | null,
+  counterId: string,
+  text: string,
+  max: number,
+): string | undefined {
+  return [errorId ?? "", counter(text, max).visible ? counterId : ""].join(" ").trim() || undefined;
+}
