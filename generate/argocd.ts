@@ -62,7 +62,9 @@ export function application(env: Environment): Application {
         repoURL: project.repoURL,
         targetRevision: env.argocd.targetRevision,
         path: `rendered/${env.name}`,
-        directory: { recurse: false },
+        // No `directory` block: a plain, non-recursive directory is Argo CD's default, and Argo CD
+        // rewrites a block that only repeats defaults to nothing. The root Application would then
+        // find this one changed after every sync and never settle (the cluster suite saw it).
       },
       destination: { server: env.argocd.server, namespace: env.namespace },
       syncPolicy: {
@@ -145,7 +147,7 @@ export function rootApplication(): Application {
         repoURL: project.repoURL,
         targetRevision: project.defaultBranch,
         path: "argocd",
-        directory: { recurse: false, exclude: `{${rootFileName()}}` },
+        directory: { exclude: `{${rootFileName()}}` },
       },
       destination: { server: IN_CLUSTER, namespace: project.argocdNamespace },
       syncPolicy: { automated: { enabled: true, prune: true, selfHeal: true }, retry },

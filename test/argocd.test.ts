@@ -65,7 +65,6 @@ describe("argocd/", () => {
         repoURL: project.repoURL,
         targetRevision: env.argocd.targetRevision,
         path: `rendered/${name}`,
-        directory: { recurse: false },
       });
       expect(a.spec.destination).toEqual({ server: env.argocd.server, namespace: env.namespace });
       expect(a.spec.syncPolicy?.retry?.limit).toBeGreaterThan(0);
@@ -178,12 +177,19 @@ describe("the Argo CD rules catch", () => {
     ],
     [
       "a recursive directory source",
-      (o) => (get(o, "Application", "todo-minikube").spec.source.directory.recurse = true),
+      (o) => (get(o, "Application", "todo-minikube").spec.source.directory = { recurse: true }),
       /directory\.recurse: must be false/,
     ],
     [
+      "a directory block that only repeats Argo CD's defaults (Argo CD rewrites it away)",
+      (o) => (get(o, "Application", "todo-minikube").spec.source.directory = { recurse: false }),
+      /directory: must be left out when it only repeats Argo CD's defaults/,
+    ],
+    [
       "a root Application that would manage itself",
-      (o) => delete get(o, "Application", project.rootApplication).spec.source.directory.exclude,
+      (o) =>
+        (get(o, "Application", project.rootApplication).spec.source.directory.exclude =
+          "{README.md}"),
       /must exclude its own file/,
     ],
     [

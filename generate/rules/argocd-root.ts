@@ -12,7 +12,7 @@ export const argocdRoot: ArgocdRule = {
       const { path, directory } = app.spec.source;
       if (
         path === "argocd" &&
-        !(directory.exclude ?? "").includes(`${app.metadata?.name ?? ""}.yaml`)
+        !(directory?.exclude ?? "").includes(`${app.metadata?.name ?? ""}.yaml`)
       )
         add(
           app,

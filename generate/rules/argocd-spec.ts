@@ -54,10 +54,20 @@ export const applicationSpec = z.strictObject({
     path: z
       .string()
       .regex(/^(rendered\/[a-z0-9-]+|argocd)$/, "must be rendered/<env> (or argocd for the root)"),
-    directory: z.strictObject({
-      recurse: z.literal(false, { error: "must be false: one folder per environment" }),
-      exclude: z.string().optional(),
-    }),
+    // Argo CD rewrites a `directory` that only repeats its defaults (not recursive, no exclude) to
+    // nothing; the app-of-apps would then see a changed Application after every sync, forever.
+    directory: z
+      .strictObject({
+        recurse: z
+          .literal(false, { error: "must be false: one folder per environment" })
+          .optional(),
+        exclude: z.string().min(1, "must not be empty").optional(),
+      })
+      .refine((d) => d.exclude !== undefined, {
+        error:
+          "must be left out when it only repeats Argo CD's defaults: Argo CD rewrites it to nothing, and the root Application then never settles",
+      })
+      .optional(),
   }),
   destination,
   syncPolicy,

@@ -492,6 +492,13 @@ describe("the app-of-apps", () => {
     for (const n of ["todo-minikube", "todo-staging"]) expect(app(n), n).toBeDefined();
     // minikube syncs on its own again; staging names a cluster Argo CD does not know yet.
     await waitForApp("todo-minikube", { sync: "Synced", health: "Healthy" }, 180_000);
+    // Argo CD keeps each child's spec as the root applied it, and the root stays Synced once its
+    // children have run. A spec that spells out Argo CD's defaults is rewritten by the controller
+    // (`directory: {recurse: false}` was), and the root then finds it changed after every sync.
+    const child = parseAllDocuments(argocdFile("application-todo-minikube.yaml"))[0]!.toJS();
+    expect(app("todo-minikube")?.spec?.source).toEqual(child.spec.source);
+    await sleep(2 * POLL_SECONDS * 1000);
+    expect(app("todo-apps")?.status?.sync?.status).toBe("Synced");
     const staging = app("todo-staging");
     expect(JSON.stringify(staging?.status?.conditions ?? [])).toMatch(
       /InvalidSpecError|not found|unknown/i,
