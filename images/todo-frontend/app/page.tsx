@@ -1,6 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  startTransition,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { flushSync } from "react-dom";
 import { AddTask } from "@/components/AddTask";
 import { AppHeader } from "@/components/AppHeader";
@@ -73,8 +81,11 @@ export default function TasksPage() {
   const refresh = useCallback(async () => {
     setLoad({ state: "loading" });
     try {
-      setTasks((await client.listTasks()).items.filter((t) => t.id !== pending.current?.task.id));
-      setLoad({ state: "ready" });
+      const { items } = await client.listTasks();
+      startTransition(() => {
+        setTasks(items.filter((t) => t.id !== pending.current?.task.id));
+        setLoad({ state: "ready" });
+      });
     } catch (caught) {
       const explained = explain(caught, "load");
       if (explained.signIn) return sessionEnded();
@@ -88,7 +99,7 @@ export default function TasksPage() {
       router.replace("/login");
       return;
     }
-    setUser(session.user);
+    startTransition(() => setUser(session.user));
     void refresh();
   }, [refresh, router]);
 

@@ -20,7 +20,7 @@ describe("limits", () => {
   });
 
   it("shows the counter from 80 % of the limit, and says how many are too many", () => {
-    expect(counter("x".repeat(159), TITLE_MAX).visible).toBe(false);
+    expect(counter("x".repeat(159), TITLE_MAX)).toEqual({ visible: false, over: false, text: "" });
     expect(counter("x".repeat(160), TITLE_MAX)).toEqual({
       visible: true,
       over: false,
