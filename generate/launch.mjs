@@ -236,7 +236,8 @@ if (import.meta.main) {
   if (argv[0] === "build-snapshot") {
     process.exitCode = await buildSnapshot({ quiet: argv.includes("--quiet") });
   } else {
-    if (!snapshotOff && existsSync(blob)) {
+    // "stale": the snapshot found itself older than the sources and handed over to the bundle.
+    if (!snapshotOff && process.env.TODO_GITOPS_SNAPSHOT !== "stale" && existsSync(blob)) {
       const node = process.execPath;
       // `--`: the arguments are the generator's, even those that look like Node's options.
       process.execve(node, [node, ...process.execArgv, "--snapshot-blob", blob, "--", ...argv]);

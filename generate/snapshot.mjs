@@ -6,7 +6,6 @@
 // main; if the sources changed, launch.mjs instead, which runs the bundle and rebuilds.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { startupSnapshot } from "node:v8";
 import { main, plannedThreads, warmUp } from "./cli.ts";
 import { cacheStrippedTypes, sourceKey, sourceStamp } from "./launch-cache.mjs";
@@ -31,10 +30,14 @@ startupSnapshot.setDeserializeMainFunction(async () => {
     // A source that cannot be read: launch.mjs says what.
   }
   if (!current) {
+    // A new process, not launch.mjs imported here: a run with workers would abort this one (see
+    // below). "stale": run the bundle and rebuild the snapshot, without coming back to this one.
     trace(`snapshot ${build.key} is stale: launch.mjs`);
-    const { launch } = await import(pathToFileURL(join(repo, "generate", "launch.mjs")).href);
-    process.exitCode = await launch(argv);
-    return;
+    const node = process.execPath;
+    process.execve(node, [node, join(repo, "generate", "launch.mjs"), ...argv], {
+      ...process.env,
+      TODO_GITOPS_SNAPSHOT: "stale",
+    });
   }
   if (plannedThreads(argv) > 1) {
     // Node cannot start a worker that loads node:net in a process started from a user-land
