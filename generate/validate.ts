@@ -27,9 +27,44 @@ export class RenderError extends Error {
   }
 }
 
-/** The object as plain JSON data, as it will be serialized. */
+/**
+ * The object as plain JSON data, as it will be serialized: what a JSON round trip of the model
+ * gives, copied in one walk (the round trip was a fifth of rendering 1,000 environments). A value
+ * JSON would change (another `toJSON` than the models', a number JSON cannot hold, `undefined` or
+ * a function in an array, a class instance) makes the whole object take the round trip instead.
+ */
 export function plain(model: Validatable): KubeObject {
-  return JSON.parse(JSON.stringify(model.toJSON())) as KubeObject;
+  try {
+    return jsonCopy(model, model.toJSON) as KubeObject;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    return JSON.parse(JSON.stringify(model)) as KubeObject;
+  }
+}
+
+const NOT_PLAIN = Symbol("not plain JSON");
+
+/** A deep copy as JSON.stringify sees `value`; `modelToJSON` is the models' own (own keys). */
+function jsonCopy(value: unknown, modelToJSON: unknown): unknown {
+  if (typeof value !== "object") {
+    if (typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+    throw NOT_PLAIN;
+  }
+  if (value === null) return null;
+  if (Array.isArray(value)) return value.map((item) => jsonCopy(item, modelToJSON));
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (toJSON !== modelToJSON && (toJSON !== undefined || proto !== Object.prototype)) {
+    throw NOT_PLAIN;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+    copy[key] = jsonCopy(item, modelToJSON);
+  }
+  return copy;
 }
 
 /** Every problem in one environment's objects (`objects` are the models as plain JSON). */
