@@ -9,7 +9,7 @@ import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import { IN_CLUSTER, project } from "./project.ts";
 import { type Environment, unreleased } from "./environment.ts";
 import { labels } from "./labels.ts";
-import type { KubeObject } from "./serialize.ts";
+import type { ObjectHeader } from "./serialize.ts";
 import { fileName } from "./serialize.ts";
 import { CLUSTER_SCOPED_KINDS, type Validatable } from "./validate.ts";
 
@@ -29,7 +29,7 @@ export function groupOf(apiVersion: string): string {
 }
 
 /** The distinct group/kinds among objects, sorted, split into cluster-scoped and namespaced. */
-export function kindsOf(objects: readonly KubeObject[]): {
+export function kindsOf(objects: readonly ObjectHeader[]): {
   cluster: GroupKind[];
   namespaced: GroupKind[];
 } {
@@ -189,7 +189,7 @@ export function rootProject(): AppProject {
 /** Every Argo CD object, given the environments and the objects rendered for them. */
 export function argocdObjects(
   environments: readonly Environment[],
-  rendered: readonly KubeObject[],
+  rendered: readonly ObjectHeader[],
 ): Validatable[] {
   return [
     rootProject(),

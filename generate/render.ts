@@ -6,7 +6,7 @@ import { argocdObjects } from "./argocd.ts";
 import { components } from "./components/index.ts";
 import { providedSecrets } from "./components/secrets.ts";
 import type { Environment } from "./environment.ts";
-import { fileName, type KubeObject, toYaml } from "./serialize.ts";
+import { fileName, headerOf, type KubeObject, type ObjectHeader, toYaml } from "./serialize.ts";
 import {
   plain,
   type Problem,
@@ -49,24 +49,37 @@ export function renderEnvironment(env: Environment): { entries: Entry[]; problem
   return { entries, problems };
 }
 
-/** The Argo CD objects for these environments, validated against the environments' entries. */
+/** The Argo CD objects for these environments, validated against the environments' files. */
 function renderArgocd(
   environments: readonly Environment[],
-  rendered: readonly Entry[],
+  rendered: readonly FileEntry[],
 ): { entries: Entry[]; problems: Problem[] } {
   const models = argocdObjects(
     environments,
-    rendered.map((e) => e.object),
+    rendered.map((e) => e.header),
   );
   const objects = models.map(plain);
   const entries = objects.map((object) => ({ path: `argocd/${fileName(object)}`, object }));
-  const files = new Map([...rendered, ...entries].map((e) => [e.path, e.object]));
+  const files = new Map<string, ObjectHeader>([
+    ...rendered.map((e) => [e.path, e.header] as const),
+    ...entries.map((e) => [e.path, e.object] as const),
+  ]);
   return { entries, problems: validateArgocd(models, objects, files, environments) };
 }
 
-/** One environment rendered to files: its entries with their YAML, and its problems. */
+/** A rendered file: its path, its YAML, and the kind and name of the object in it. */
+interface FileEntry {
+  path: string;
+  header: ObjectHeader;
+  text: string;
+}
+
+/**
+ * One environment rendered to files, and its problems: what a worker thread sends back, so only
+ * the objects' headers travel, not the objects (the Argo CD step needs no more).
+ */
 export interface EnvironmentFiles {
-  entries: (Entry & { text: string })[];
+  entries: FileEntry[];
   problems: Problem[];
 }
 
@@ -76,7 +89,14 @@ export interface EnvironmentFiles {
  */
 export function renderEnvironmentFiles(env: Environment): EnvironmentFiles {
   const { entries, problems } = renderEnvironment(env);
-  return { entries: entries.map((e) => ({ ...e, text: toYaml(e.object) })), problems };
+  return {
+    entries: entries.map((e) => ({
+      path: e.path,
+      header: headerOf(e.object),
+      text: toYaml(e.object),
+    })),
+    problems,
+  };
 }
 
 /**
@@ -89,7 +109,7 @@ export function assembleFiles(
   environments: readonly Environment[],
   rendered: readonly EnvironmentFiles[],
 ): FileMap {
-  const entries: (Entry & { text?: string })[] = [];
+  const entries: FileEntry[] = [];
   const problems: (Problem & { environment: string })[] = [];
   environments.forEach((env, i) => {
     const result = rendered[i]!;
@@ -99,21 +119,23 @@ export function assembleFiles(
   if (problems.length === 0) {
     const argocd = renderArgocd(environments, entries);
     problems.push(...argocd.problems.map((p) => ({ ...p, environment: "argocd" })));
-    entries.push(...argocd.entries);
+    entries.push(
+      ...argocd.entries.map((e) => ({ path: e.path, header: e.object, text: toYaml(e.object) })),
+    );
   }
   const files: FileMap = new Map();
-  for (const { path, object, text } of entries.sort((a, b) =>
+  for (const { path, header, text } of entries.sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   )) {
     if (files.has(path)) {
       problems.push({
         environment: path.split("/")[1] ?? path,
-        object: `${object.kind}/${object.metadata?.name ?? ""}`,
+        object: `${header.kind}/${header.metadata?.name ?? ""}`,
         field: "metadata.name",
         message: `another object is already rendered to ${path}`,
       });
     }
-    files.set(path, text ?? toYaml(object));
+    files.set(path, text);
   }
   if (problems.length > 0) throw new RenderError(problems);
   return files;

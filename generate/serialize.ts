@@ -13,6 +13,30 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
+/**
+ * What the Argo CD step reads of a rendered object: its kind and name, not its content. Worker
+ * threads send back only this with each file's YAML (workers.ts), so the type keeps the Argo CD
+ * objects and rules from depending on more.
+ */
+export interface ObjectHeader {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+/** The header of an object: a copy of its kind and name only. */
+export function headerOf(object: KubeObject): ObjectHeader {
+  const { name, namespace } = object.metadata ?? {};
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: {
+      ...(name === undefined ? {} : { name }),
+      ...(namespace === undefined ? {} : { namespace }),
+    },
+  };
+}
+
 /** Keys that come first wherever they appear, in this order; all others follow sorted. */
 const LEADING_KEYS = ["apiVersion", "kind", "metadata", "name", "namespace"];
 

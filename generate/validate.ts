@@ -5,7 +5,7 @@
  */
 import { ARGOCD_RULES, ENVIRONMENT_RULES } from "./rules/index.ts";
 import type { EnvironmentContext, Problem, Validatable } from "./rules/rule.ts";
-import type { KubeObject } from "./serialize.ts";
+import type { KubeObject, ObjectHeader } from "./serialize.ts";
 
 export type { Problem, Validatable } from "./rules/rule.ts";
 export { CLUSTER_SCOPED_KINDS } from "./rules/namespace.ts";
@@ -81,7 +81,7 @@ export function validateObjects(
 export function validateArgocd(
   models: readonly Validatable[],
   objects: readonly KubeObject[],
-  files: ReadonlyMap<string, KubeObject>,
+  files: ReadonlyMap<string, ObjectHeader>,
   environments: readonly { name: string; namespace: string }[],
 ): Problem[] {
   const context = { files, environments, models };

@@ -1,16 +1,16 @@
-import type { KubeObject } from "../serialize.ts";
+import type { ObjectHeader } from "../serialize.ts";
 import { type Application, wellFormed } from "./argocd-spec.ts";
 import { findings, type ArgocdRule } from "./rule.ts";
 
-type Folders = Map<string, { file: string; doc: KubeObject }[]>;
+type Folders = Map<string, { file: string; doc: ObjectHeader }[]>;
 /** The rendered files by folder, grouped once per file map (not once per Application). */
-const byFolder = new WeakMap<ReadonlyMap<string, KubeObject>, Folders>();
+const byFolder = new WeakMap<ReadonlyMap<string, ObjectHeader>, Folders>();
 
 /**
  * The rendered files under an Application's path. (Only render writes there, and the drift check
  * refuses any file it did not write, so a path holds nothing but one object per file.)
  */
-export function argocdSourceFiles(app: Application, files: ReadonlyMap<string, KubeObject>) {
+export function argocdSourceFiles(app: Application, files: ReadonlyMap<string, ObjectHeader>) {
   let folders = byFolder.get(files);
   if (folders === undefined) {
     folders = new Map();

@@ -4,7 +4,7 @@
  * Argo CD objects and every rendered file. A finding names the rule, the object and the field;
  * render adds the environment. The README's table of rules is generated from RULES (index.ts).
  */
-import type { KubeObject } from "../serialize.ts";
+import type { KubeObject, ObjectHeader } from "../serialize.ts";
 
 /** One finding: where (object and field), what rule it breaks, and why. */
 export interface Problem {
@@ -31,8 +31,8 @@ export interface EnvironmentContext {
 }
 
 export interface ArgocdContext {
-  /** Every rendered file: path -> the object it holds. */
-  files: ReadonlyMap<string, KubeObject>;
+  /** Every rendered file: path -> the kind and name of the object it holds. */
+  files: ReadonlyMap<string, ObjectHeader>;
   /** The environments, by name and namespace. */
   environments: readonly { name: string; namespace: string }[];
   models?: readonly Validatable[];
