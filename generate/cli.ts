@@ -10,7 +10,13 @@ import { resolveEnvironment } from "./environment.ts";
 import { environmentNames, loadEnvironments, readImages } from "./load.ts";
 import { type FileMap, renderAll } from "./render.ts";
 import { timedAsync } from "./trace.ts";
-import { autoThreads, renderParallel } from "./workers.ts";
+import {
+  autoThreads,
+  type RenderWorker,
+  renderParallel,
+  startWorkers,
+  stopWorkers,
+} from "./workers.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
 export { setWorkerScript } from "./workers.ts";
@@ -27,13 +33,16 @@ export async function renderRoot(
   root: string,
   threads: number | "auto" = 1,
 ): Promise<FileMap | undefined> {
+  let workers: RenderWorker[] = [];
   try {
-    const environments = await timedAsync("loaded the environments", () =>
-      loadEnvironments(join(root, "environments")),
-    );
-    const count = threads === "auto" ? autoThreads(environments.length) : threads;
-    return await renderParallel(environments, count);
+    const dir = join(root, "environments");
+    const count = threads === "auto" ? autoThreads((await environmentNames(dir)).length) : threads;
+    // Started first, so that they load the generator while this thread loads the environments.
+    workers = startWorkers(count - 1);
+    const environments = await timedAsync("loaded the environments", () => loadEnvironments(dir));
+    return await renderParallel(environments, count, workers);
   } catch (error) {
+    await stopWorkers(workers);
     process.stderr.write(`${(error as Error).message}\n`);
     return undefined;
   }

@@ -65,12 +65,48 @@ export function autoThreads(environments: number): number {
 }
 
 /**
- * `renderAll` on `threads` threads (this one included). With one thread, or one environment, it
- * is `renderAll` itself.
+ * `count` render workers, loading the generator from now on: started before the environments are
+ * loaded, a worker's start (0.2-0.4 s) overlaps with the loading instead of following it. Give
+ * them to `renderParallel`, which ends them; or end them with `stopWorkers`.
+ */
+export function startWorkers(count: number): RenderWorker[] {
+  const job: Job = {
+    todoGitopsRender: true,
+    script: script ?? import.meta.url,
+    ...(compileCache === undefined ? {} : { compileCache }),
+  };
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(WORKER, { eval: true, workerData: job });
+    // Listened to from the start: a worker that fails while loading is not an uncaught error,
+    // and its end is known to whoever gives it work later.
+    const stopped = new Promise<Error>((resolve) => {
+      worker.once("error", resolve);
+      worker.once("exit", (code) =>
+        resolve(new Error(`a render worker stopped (exit code ${code})`)),
+      );
+    });
+    return { worker, stopped };
+  });
+}
+
+/** A render worker, and its end: the error it failed with, or its exit. */
+export interface RenderWorker {
+  worker: Worker;
+  stopped: Promise<Error>;
+}
+
+export async function stopWorkers(workers: readonly RenderWorker[]): Promise<void> {
+  await Promise.all(workers.map(({ worker }) => worker.terminate()));
+}
+
+/**
+ * `renderAll` on `threads` threads (this one included), using the `started` workers first. With
+ * one thread, or one environment, it is `renderAll` itself. Every worker is ended on return.
  */
 export async function renderParallel(
   environments: readonly Environment[],
   threads: number,
+  started: readonly RenderWorker[] = [],
 ): Promise<FileMap> {
   // Four batches a thread at least, so that a slow start or a busy core evens out.
   const size = Math.max(1, Math.min(BATCH, Math.ceil(environments.length / (threads * 4))));
@@ -78,6 +114,7 @@ export async function renderParallel(
   for (let i = 0; i < environments.length; i += size) batches.push(environments.slice(i, i + size));
   const workerCount = Math.min(threads - 1, batches.length - 1);
   if (workerCount < 1) {
+    await stopWorkers(started);
     // renderAll, in its two steps.
     const rendered = timed(`rendered ${environments.length} environments on 1 thread`, () =>
       environments.map(renderEnvironmentFiles),
@@ -91,35 +128,34 @@ export async function renderParallel(
 
   const results: (EnvironmentFiles[] | ErrorLike | undefined)[] = new Array(batches.length);
   let next = 0;
-  const job: Job = {
-    todoGitopsRender: true,
-    script: script ?? import.meta.url,
-    ...(compileCache === undefined ? {} : { compileCache }),
-  };
-  const workers: Worker[] = [];
+  let here = 0;
+  const workers = [...started, ...startWorkers(Math.max(0, workerCount - started.length))];
   try {
-    const finished = Array.from({ length: workerCount }, () => {
-      const worker = new Worker(WORKER, { eval: true, workerData: job });
-      workers.push(worker);
+    const finished = workers.slice(0, workerCount).map(({ worker, stopped }) => {
       return new Promise<void>((resolve, reject) => {
         let done = false;
+        let queued = 0;
         const give = () => {
           if (next < batches.length) {
             const batch = next++;
+            queued++;
             worker.postMessage({ batch, environments: batches[batch] });
-          } else {
+          } else if (queued === 0) {
             done = true;
             resolve();
           }
         };
         worker.on("message", (reply: Reply) => {
+          queued--;
           results[reply.batch] = "error" in reply ? reply.error : reply.files;
           give();
         });
-        worker.once("error", reject);
-        worker.once("exit", (code) => {
-          if (!done) reject(new Error(`a render worker stopped (exit code ${code})`));
+        void stopped.then((error) => {
+          if (!done) reject(error);
         });
+        // Two batches queued: the next one is there when a batch is done, while this thread is
+        // still busy with its own batch and cannot answer.
+        give();
         give();
       });
     });
@@ -127,14 +163,15 @@ export async function renderParallel(
     while (next < batches.length) {
       const batch = next++;
       results[batch] = renderBatch(batches[batch]!);
+      here += batches[batch]!.length;
       await yieldToEvents();
     }
     await Promise.all(finished);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await stopWorkers(workers);
   }
   trace(
-    `rendered ${environments.length} environments on ${workerCount + 1} threads in ${(performance.now() - start).toFixed(0)} ms`,
+    `rendered ${environments.length} environments on ${workerCount + 1} threads in ${(performance.now() - start).toFixed(0)} ms (${here} on this one)`,
   );
 
   const rendered: EnvironmentFiles[] = [];
