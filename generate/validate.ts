@@ -48,11 +48,14 @@ const NOT_PLAIN = Symbol("not plain JSON");
 function jsonCopy(value: unknown, modelToJSON: unknown): unknown {
   if (typeof value !== "object") {
     if (typeof value === "string" || typeof value === "boolean") return value;
-    if (typeof value === "number" && Number.isFinite(value)) return value;
+    // -0: JSON writes 0 (and the YAML writer would keep the sign).
+    if (typeof value === "number" && Number.isFinite(value))
+      return Object.is(value, -0) ? 0 : value;
     throw NOT_PLAIN;
   }
   if (value === null) return null;
-  if (Array.isArray(value)) return value.map((item) => jsonCopy(item, modelToJSON));
+  // Array.from, not map: a hole becomes undefined, which JSON writes as null (so: the round trip).
+  if (Array.isArray(value)) return Array.from(value, (item) => jsonCopy(item, modelToJSON));
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (toJSON !== modelToJSON && (toJSON !== undefined || proto !== Object.prototype)) {

@@ -10,6 +10,8 @@ import { plain, type Validatable } from "../generate/validate.ts";
 import { ENVIRONMENTS } from "./helpers.ts";
 
 const roundTrip = (model: Validatable) => JSON.stringify(JSON.parse(JSON.stringify(model)));
+/** The round trip as data: -0 and array holes show here, not in a string of it. */
+const roundTripped = (model: Validatable) => JSON.parse(JSON.stringify(model)) as unknown;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -28,6 +30,7 @@ describe("plain", () => {
     expect(parse).not.toHaveBeenCalled();
     parse.mockRestore();
     expect(copies.map((c) => JSON.stringify(c))).toEqual(models.map(roundTrip));
+    copies.forEach((copy, i) => expect(copy).toStrictEqual(roundTripped(models[i]!)));
   });
 
   it("shares nothing with the model: changing the copy leaves the model as it was", () => {
@@ -47,9 +50,13 @@ describe("plain", () => {
     ["undefined and a function in an array", [1, undefined, () => 2]],
     ["a class instance", new Point()],
     ["a Map", new Map([["a", 1]])],
+    ["minus zero", -0],
+    ["minus zero in an array", [1, -0]],
+    ["an array with a hole", [1, , 2]],
     ["undefined, a function and a symbol as values", { a: undefined, b: () => 1, c: Symbol("c") }],
   ])("copies %s as JSON does", (_, odd) => {
     const model = new ConfigMap({ metadata: { name: "odd" }, data: { odd: odd as never } });
     expect(JSON.stringify(plain(model))).toBe(roundTrip(model));
+    expect(plain(model)).toStrictEqual(roundTripped(model));
   });
 });
