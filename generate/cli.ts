@@ -36,7 +36,7 @@ export async function renderRoot(
   let workers: RenderWorker[] = [];
   try {
     const dir = join(root, "environments");
-    const count = threads === "auto" ? autoThreads((await environmentNames(dir)).length) : threads;
+    const count = threads === "auto" ? await threadsFor(dir) : threads;
     // Started first, so that they load the generator while this thread loads the environments.
     workers = startWorkers(count - 1);
     const environments = await timedAsync("loaded the environments", () => loadEnvironments(dir));
@@ -45,6 +45,18 @@ export async function renderRoot(
     await stopWorkers(workers);
     process.stderr.write(`${(error as Error).message}\n`);
     return undefined;
+  }
+}
+
+/**
+ * `--threads auto` for the environment files in `dir`. An unreadable folder gives one thread:
+ * loading then reports it, as it always has.
+ */
+async function threadsFor(dir: string): Promise<number> {
+  try {
+    return autoThreads((await environmentNames(dir)).length);
+  } catch {
+    return 1;
   }
 }
 

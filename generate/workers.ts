@@ -75,18 +75,26 @@ export function startWorkers(count: number): RenderWorker[] {
     script: script ?? import.meta.url,
     ...(compileCache === undefined ? {} : { compileCache }),
   };
-  return Array.from({ length: count }, () => {
-    const worker = new Worker(WORKER, { eval: true, workerData: job });
-    // Listened to from the start: a worker that fails while loading is not an uncaught error,
-    // and its end is known to whoever gives it work later.
-    const stopped = new Promise<Error>((resolve) => {
-      worker.once("error", resolve);
-      worker.once("exit", (code) =>
-        resolve(new Error(`a render worker stopped (exit code ${code})`)),
-      );
-    });
-    return { worker, stopped };
-  });
+  const workers: RenderWorker[] = [];
+  try {
+    while (workers.length < count) {
+      const worker = new Worker(WORKER, { eval: true, workerData: job });
+      // Listened to from the start: a worker that fails while loading is not an uncaught error,
+      // and its end is known to whoever gives it work later.
+      const stopped = new Promise<Error>((resolve) => {
+        worker.once("error", resolve);
+        worker.once("exit", (code) =>
+          resolve(new Error(`a render worker stopped (exit code ${code})`)),
+        );
+      });
+      workers.push({ worker, stopped });
+    }
+  } catch (error) {
+    // A worker that could not start: end the ones that did, or they keep the process alive.
+    void stopWorkers(workers);
+    throw error;
+  }
+  return workers;
 }
 
 /** A render worker, and its end: the error it failed with, or its exit. */
@@ -129,8 +137,9 @@ export async function renderParallel(
   const results: (EnvironmentFiles[] | ErrorLike | undefined)[] = new Array(batches.length);
   let next = 0;
   let here = 0;
-  const workers = [...started, ...startWorkers(Math.max(0, workerCount - started.length))];
+  const workers = [...started];
   try {
+    workers.push(...startWorkers(Math.max(0, workerCount - started.length)));
     const finished = workers.slice(0, workerCount).map(({ worker, stopped }) => {
       return new Promise<void>((resolve, reject) => {
         let done = false;
@@ -159,14 +168,19 @@ export async function renderParallel(
         give();
       });
     });
+    // Handled from now on: a worker that fails while this thread renders is no unhandled
+    // rejection, and this thread stops taking batches.
+    const all = Promise.all(finished);
+    let failed = false;
+    all.catch(() => (failed = true));
     // This thread takes batches too, letting the workers' replies in between.
-    while (next < batches.length) {
+    while (!failed && next < batches.length) {
       const batch = next++;
       results[batch] = renderBatch(batches[batch]!);
       here += batches[batch]!.length;
       await yieldToEvents();
     }
-    await Promise.all(finished);
+    await all;
   } finally {
     await stopWorkers(workers);
   }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeEnvironments } from "../scripts/many-environments.ts";
-import { renderParallel } from "../generate/workers.ts";
+import { renderParallel, setWorkerScript, startWorkers } from "../generate/workers.ts";
 import { environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
 
 const LAUNCH = join(REPO, "generate", "launch.mjs");
@@ -158,6 +158,28 @@ describe("generated environments", () => {
     expect(one).toContain('environment "env-3"');
     expect(one).toContain('environment "env-9"');
     expect(await failure(3)).toBe(one);
+  });
+});
+
+describe("a worker that cannot load the generator", () => {
+  it("fails the render with its error: no hang, no unhandled rejection, no worker left", async () => {
+    const environments = ["minikube", "staging", "minikube"].map((n, i) => ({
+      ...environment(n),
+      name: `env-${i}`,
+    }));
+    setWorkerScript(new URL("./no-such-generator.mjs", import.meta.url).href);
+    try {
+      // Started early, as renderRoot does, so it fails while this thread is still loading.
+      const workers = startWorkers(2);
+      const failure = await renderParallel(environments, 3, workers).then(
+        () => "rendered",
+        (error: Error) => error.message,
+      );
+      expect(failure).toMatch(/no-such-generator/);
+      expect(await Promise.all(workers.map((w) => w.stopped))).toHaveLength(2);
+    } finally {
+      setWorkerScript(new URL("../generate/workers.ts", import.meta.url).href);
+    }
   });
 });
 
