@@ -10,7 +10,8 @@
 //
 // 1. When a snapshot exists for this Node, this process becomes `node --snapshot-blob <blob>`
 //    (execve: the same process id, stdio and exit code). The snapshot first checks that it was
-//    built from the sources on disk; if not, it runs `launch` below instead.
+//    built from the sources on disk; if not, it starts this file again in a new process, which
+//    runs `launch` below (TODO_GITOPS_SNAPSHOT=stale: no exec back into the snapshot).
 // 2. Otherwise `launch` runs the bundle, and builds the snapshot in the background for the next
 //    run (a second process, once per change of the sources; `build-snapshot` builds it now).
 //

@@ -1,14 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import {
-  startTransition,
-  Suspense,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { AddTask } from "@/components/AddTask";
 import { AppHeader } from "@/components/AppHeader";
