@@ -94,6 +94,8 @@ async function errorOf(response: Response): Promise<ApiError> {
   });
 }
 
+import { tasksPath } from "./early-tasks";
+
 export class ApiClient {
   private readonly base: string;
   private readonly token: () => string | null;
@@ -114,14 +116,21 @@ export class ApiClient {
     const token = this.token();
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}/api${path}`, {
+    return this.read(
+      fetch(`${this.base}/api${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         keepalive: init.keepalive,
-      });
+      }),
+    );
+  }
+
+  /** The answer to a request, or the ApiError it is: the same for every call. */
+  private async read<T>(sent: Promise<Response>): Promise<T> {
+    let response: Response;
+    try {
+      response = await sent;
     } catch {
       throw new ApiError(0, "");
     }
@@ -135,12 +144,12 @@ export class ApiClient {
   logIn(email: string, password: string): Promise<Session> {
     return this.call("POST", "/auth/login", { email, password });
   }
-  listTasks(options: { limit?: number; offset?: number } = {}): Promise<TaskPage> {
-    const query = new URLSearchParams({
-      limit: String(options.limit ?? 100),
-      offset: String(options.offset ?? 0),
-    });
-    return this.call("GET", `/tasks?${query.toString()}`);
+  /** `sent`: the same request, already sent (lib/early-tasks.ts): its answer is read instead. */
+  listTasks(
+    options: { limit?: number; offset?: number } = {},
+    sent?: Promise<Response>,
+  ): Promise<TaskPage> {
+    return sent === undefined ? this.call("GET", tasksPath(options)) : this.read(sent);
   }
   addTask(title: string, description = ""): Promise<Task> {
     return this.call("POST", "/tasks", { title, description });

@@ -4,8 +4,7 @@
  * never sent anywhere but in the Authorization header of /api calls.
  */
 import { ApiClient, type Session } from "./api";
-
-const KEY = "todo.session";
+import { SESSION_KEY as KEY } from "./early-tasks";
 
 export function loadSession(): Session | null {
   if (typeof window === "undefined") return null;

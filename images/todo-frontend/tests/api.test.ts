@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiClient, ApiError, applyChanges, retryAfterSeconds, type Task } from "../lib/api";
+import { EARLY_TASKS_SCRIPT, SESSION_KEY, takeEarlyTasks } from "../lib/early-tasks";
 
 interface Seen {
   method: string;
@@ -154,5 +155,65 @@ describe("applyChanges", () => {
     ]);
     expect(next).toEqual([task(2, "B"), task(1, "a", true)]);
     expect(start.map((t) => t.title)).toEqual(["b", "a"]);
+  });
+});
+
+describe("the task screen's early request (lib/early-tasks.ts)", () => {
+  /** Runs the inline script as the browser would, in a window with this session stored. */
+  function runScript(stored: string | null): Window {
+    const fakeWindow = {
+      sessionStorage: { getItem: (key: string) => (key === SESSION_KEY ? stored : null) },
+    } as unknown as Window;
+    const relativeFetch = (url: string, init: RequestInit) => fetch(`${base}${url}`, init);
+    new Function("window", "fetch", EARLY_TASKS_SCRIPT)(fakeWindow, relativeFetch);
+    return fakeWindow;
+  }
+  const session = JSON.stringify({
+    access_token: "tok",
+    user: { id: 1, email: "a@b.c", name: "" },
+  });
+
+  it("sends exactly the request the client sends for the first page", async () => {
+    reply = { status: 200, body: JSON.stringify({ items: [], total: 0, limit: 100, offset: 0 }) };
+    const early = runScript(session).__todoEarlyTasks;
+    await early?.response;
+    await client().listTasks();
+    const [script, own] = seen;
+    expect(script?.url).toBe(own?.url);
+    expect(script?.method).toBe("GET");
+    for (const header of ["authorization", "accept"])
+      expect(script?.headers[header], header).toBe(own?.headers[header]);
+  });
+
+  it("is read like any answer: the page, or the same ApiError", async () => {
+    const globals = globalThis as { window?: Window };
+    try {
+      reply = { status: 200, body: JSON.stringify({ items: [], total: 0, limit: 100, offset: 0 }) };
+      globals.window = runScript(session);
+      const sent = takeEarlyTasks("tok");
+      expect(sent).not.toBeNull();
+      expect(await client().listTasks({}, sent!)).toMatchObject({ items: [], total: 0 });
+      expect(takeEarlyTasks("tok")).toBeNull(); // taken once
+
+      reply = { status: 401, body: JSON.stringify({ detail: "Token expired" }) };
+      globals.window = runScript(session);
+      await expect(client().listTasks({}, takeEarlyTasks("tok")!)).rejects.toMatchObject({
+        status: 401,
+        detail: "Token expired",
+      });
+
+      globals.window = runScript(session);
+      expect(takeEarlyTasks("another session's token")).toBeNull();
+    } finally {
+      delete globals.window;
+    }
+  });
+
+  it("sends nothing without a session, or with one that is not JSON", () => {
+    for (const stored of [null, "{not json", JSON.stringify({ user: {} })]) {
+      seen = [];
+      expect(runScript(stored).__todoEarlyTasks).toBeUndefined();
+      expect(seen).toEqual([]);
+    }
   });
 });

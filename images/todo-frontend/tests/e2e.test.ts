@@ -427,6 +427,41 @@ describe("through the Ingress stand-in", () => {
   });
 });
 
+describe("the task screen's first request", () => {
+  it("is sent by the page's HTML before any script has loaded, and is the only one", async () => {
+    const account = await signUp(backend);
+    await seed(account, ["Buy milk"]);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    await context.addInitScript(
+      (session) => window.sessionStorage.setItem("todo.session", session),
+      JSON.stringify(account),
+    );
+    const page = await context.newPage();
+    const lists: string[] = [];
+    let sawList = () => {};
+    const listSent = new Promise<void>((r) => (sawList = r));
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/tasks" && request.method() === "GET") {
+        lists.push(request.url());
+        sawList();
+      }
+    });
+    // No script arrives until the list request has been sent: only the HTML can have sent it.
+    // (Were it React's, this would wait forever; the test's timeout would say so.)
+    let scriptsHeld = 0;
+    await page.route("**/_next/static/chunks/*.js", async (route) => {
+      scriptsHeld++;
+      await listSent;
+      await route.continue();
+    });
+    await page.goto(`${ingress.url}/`);
+    await row(page, "Buy milk").waitFor();
+    expect(scriptsHeld).toBeGreaterThan(0);
+    expect(lists).toHaveLength(1);
+    await context.close();
+  });
+});
+
 // ---- Every main screen, both sizes, both themes ---------------------------------------------
 
 describe.each([
