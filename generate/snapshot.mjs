@@ -31,12 +31,14 @@ startupSnapshot.setDeserializeMainFunction(async () => {
   }
   if (!current) {
     // A new process, not launch.mjs imported here: a run with workers would abort this one (see
-    // below). "stale": run the bundle and rebuild the snapshot, without coming back to this one.
+    // below). "stale": run the bundle and rebuild the snapshot, without coming back to this one;
+    // "off" (asked for by the caller) stays off: no rebuild either.
     trace(`snapshot ${build.key} is stale: launch.mjs`);
     const node = process.execPath;
+    const off = process.env.TODO_GITOPS_SNAPSHOT === "off";
     process.execve(node, [node, join(repo, "generate", "launch.mjs"), ...argv], {
       ...process.env,
-      TODO_GITOPS_SNAPSHOT: "stale",
+      TODO_GITOPS_SNAPSHOT: off ? "off" : "stale",
     });
   }
   if (plannedThreads(argv) > 1) {
