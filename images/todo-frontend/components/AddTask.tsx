@@ -1,6 +1,7 @@
 "use client";
 import { type FormEvent, type RefObject, useState } from "react";
-import { check, describedBy, TITLE_MAX } from "@/lib/limits";
+import { check, refusal, TITLE_MAX } from "@/lib/limits";
+import { CountedInput } from "./CountedInput";
 import { Icon } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
 
@@ -29,9 +30,11 @@ export function AddTask({
     const checked = check(title, TITLE_MAX);
     if (!checked.ok) {
       setProblem(
-        checked.problem === "empty"
-          ? "Type what needs doing first."
-          : `Titles can be up to ${TITLE_MAX} characters. Remove ${checked.over.toLocaleString("en")} to add it.`,
+        refusal(checked, TITLE_MAX, {
+          empty: "Type what needs doing first.",
+          noun: "Titles",
+          to: "add it",
+        }),
       );
       inputRef.current?.focus();
       return;
@@ -49,28 +52,21 @@ export function AddTask({
         New task
       </label>
       <div className="add__row">
-        <input
+        <CountedInput
           ref={inputRef}
-          className="input"
           id="new-task"
           name="title"
-          type="text"
           value={title}
-          onChange={(e) => {
-            setTitle(e.target.value);
+          onValueChange={(value) => {
+            setTitle(value);
             setProblem(null);
           }}
+          problem={problem}
+          errorId="new-task-error"
+          counterId="new-task-counter"
           placeholder="Add a task"
-          autoComplete="off"
           enterKeyHint="done"
           aria-keyshortcuts="n"
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={describedBy(
-            problem ? "new-task-error" : null,
-            "new-task-counter",
-            title,
-            TITLE_MAX,
-          )}
         />
         <button type="submit" className="button button--primary" disabled={busy}>
           <Icon name="plus" />

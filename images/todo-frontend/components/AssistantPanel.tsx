@@ -1,8 +1,9 @@
 "use client";
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
-import { check, describedBy, MESSAGE_MAX } from "@/lib/limits";
+import { check, MESSAGE_MAX, refusal } from "@/lib/limits";
 import { type Explained, explain } from "@/lib/messages";
+import { CountedInput } from "./CountedInput";
 import { Icon } from "./Icon";
 import { Notice } from "./Notice";
 import { TitleCounter } from "./TitleCounter";
@@ -57,9 +58,11 @@ export function AssistantPanel({
     const checked = check(text, MESSAGE_MAX);
     if (!checked.ok) {
       setFieldProblem(
-        checked.problem === "empty"
-          ? "Type a message first."
-          : `Messages can be up to ${MESSAGE_MAX.toLocaleString("en")} characters. Remove ${checked.over.toLocaleString("en")} to send it.`,
+        refusal(checked, MESSAGE_MAX, {
+          empty: "Type a message first.",
+          noun: "Messages",
+          to: "send it",
+        }),
       );
       inputRef.current?.focus();
       return;
@@ -182,28 +185,22 @@ export function AssistantPanel({
           <label htmlFor="assistant-input" className="sr-only">
             Message the assistant
           </label>
-          <input
+          <CountedInput
             ref={inputRef}
-            className="input"
             id="assistant-input"
             name="message"
-            type="text"
             value={draft}
-            onChange={(e) => {
-              setDraft(e.target.value);
+            onValueChange={(value) => {
+              setDraft(value);
               setFieldProblem(null);
             }}
+            max={MESSAGE_MAX}
+            problem={fieldProblem}
+            errorId="assistant-error"
+            counterId="assistant-counter"
             placeholder="Ask the assistant"
-            autoComplete="off"
             enterKeyHint="send"
             aria-keyshortcuts="/"
-            aria-invalid={fieldProblem ? true : undefined}
-            aria-describedby={describedBy(
-              fieldProblem ? "assistant-error" : null,
-              "assistant-counter",
-              draft,
-              MESSAGE_MAX,
-            )}
           />
           <button
             type="submit"

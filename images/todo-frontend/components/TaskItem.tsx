@@ -1,7 +1,8 @@
 "use client";
 import { type FormEvent, useState } from "react";
 import type { Task } from "@/lib/api";
-import { check, describedBy, TITLE_MAX } from "@/lib/limits";
+import { check, refusal, TITLE_MAX } from "@/lib/limits";
+import { CountedInput } from "./CountedInput";
 import { Icon } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
 
@@ -41,9 +42,11 @@ export function TaskItem({
     const checked = check(title, TITLE_MAX);
     if (!checked.ok) {
       setProblem(
-        checked.problem === "empty"
-          ? "A task needs a title. Type one, or press Escape to keep the old one."
-          : `Titles can be up to ${TITLE_MAX} characters. Remove ${checked.over.toLocaleString("en")} to save.`,
+        refusal(checked, TITLE_MAX, {
+          empty: "A task needs a title. Type one, or press Escape to keep the old one.",
+          noun: "Titles",
+          to: "save",
+        }),
       );
       return;
     }
@@ -75,26 +78,19 @@ export function TaskItem({
           <label htmlFor={`${id}-title`} className="sr-only">
             Edit “{task.title}”
           </label>
-          <input
-            className="input"
+          <CountedInput
             id={`${id}-title`}
             name="title"
-            type="text"
             value={title}
-            onChange={(e) => {
-              setTitle(e.target.value);
+            onValueChange={(value) => {
+              setTitle(value);
               setProblem(null);
             }}
-            autoComplete="off"
+            problem={problem}
+            errorId={errorId}
+            counterId={`${id}-counter`}
             enterKeyHint="done"
             autoFocus
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={describedBy(
-              problem ? errorId : null,
-              `${id}-counter`,
-              title,
-              TITLE_MAX,
-            )}
           />
           <button
             type="submit"

@@ -27,6 +27,20 @@ export function check(text: string, max: number): Check {
   return { ok: true, value: text.trim() };
 }
 
+/**
+ * Why a field was refused before sending, in the field's own words: what to type when it is empty,
+ * how many characters to remove when it is too long.
+ */
+export function refusal(
+  failed: Extract<Check, { ok: false }>,
+  max: number,
+  words: { empty: string; noun: string; to: string },
+): string {
+  return failed.problem === "empty"
+    ? words.empty
+    : `${words.noun} can be up to ${max.toLocaleString("en")} characters. Remove ${failed.over.toLocaleString("en")} to ${words.to}.`;
+}
+
 /** The counter's words: shown from 80 % of the limit on, so that the limit is never a surprise. */
 export function counter(
   text: string,
