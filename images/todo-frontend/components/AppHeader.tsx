@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { Icon, Mark } from "./Icon";
+import { Icon, IconButton, Mark } from "./Icon";
 
 /**
  * The product's name and mark on the left; on the right the shortcuts button (wide screens, where
@@ -24,17 +24,15 @@ export function AppHeader({
           <Mark />
           Todo
         </Link>
-        <button
-          type="button"
-          className="icon-button only-wide"
-          onClick={onShortcuts}
-          aria-label="Keyboard shortcuts"
-          aria-keyshortcuts="?"
+        <IconButton
+          icon="keyboard"
+          className="only-wide"
+          label="Keyboard shortcuts"
           title="Keyboard shortcuts (?)"
+          aria-keyshortcuts="?"
           data-testid="shortcuts-button"
-        >
-          <Icon name="keyboard" />
-        </button>
+          onClick={onShortcuts}
+        />
         {user && (
           <>
             <button

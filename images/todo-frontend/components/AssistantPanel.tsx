@@ -4,7 +4,7 @@ import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
 import { check, MESSAGE_MAX, refusal } from "@/lib/limits";
 import { type Explained, explain } from "@/lib/messages";
 import { CountedInput } from "./CountedInput";
-import { Icon } from "./Icon";
+import { Icon, IconButton } from "./Icon";
 import { Notice } from "./Notice";
 import { TitleCounter } from "./TitleCounter";
 
@@ -202,15 +202,14 @@ export function AssistantPanel({
             enterKeyHint="send"
             aria-keyshortcuts="/"
           />
-          <button
+          <IconButton
             type="submit"
-            className="icon-button icon-button--primary"
-            aria-label="Send"
+            icon="send"
+            variant="primary"
+            label="Send"
             title="Send (Enter)"
             disabled={busy}
-          >
-            <Icon name="send" />
-          </button>
+          />
         </div>
         <TitleCounter id="assistant-counter" text={draft} max={MESSAGE_MAX} />
         <p id="assistant-error" className="field-error" role="alert">

@@ -1,3 +1,5 @@
+import type { ComponentProps } from "react";
+
 /**
  * Line icons (24-unit grid, 2-unit stroke, in the current text colour), drawn here rather than
  * loaded: no icon font, no request. Always decorative: the control around one carries the name.
@@ -39,6 +41,30 @@ export function Icon({ name, className = "icon" }: { name: IconName; className?:
     >
       <path d={PATHS[name]} />
     </svg>
+  );
+}
+
+/**
+ * A button that shows only an icon: `label` is its accessible name (the icon is decorative),
+ * `title` the tooltip that usually adds its shortcut. `type` is "button" unless said otherwise.
+ */
+export function IconButton({
+  icon,
+  label,
+  variant,
+  className,
+  type = "button",
+  ...rest
+}: Omit<ComponentProps<"button">, "children" | "aria-label"> & {
+  icon: IconName;
+  label: string;
+  variant?: "primary" | "danger";
+}) {
+  const classes = ["icon-button", variant && `icon-button--${variant}`, className];
+  return (
+    <button type={type} className={classes.filter(Boolean).join(" ")} aria-label={label} {...rest}>
+      <Icon name={icon} />
+    </button>
   );
 }
 

@@ -1,6 +1,6 @@
 "use client";
 import { type RefObject, useEffect, useState } from "react";
-import { Icon } from "./Icon";
+import { IconButton } from "./Icon";
 
 const KEY = "todo.single-key-shortcuts";
 
@@ -49,9 +49,7 @@ export function ShortcutsDialog({
       <div className="dialog__head">
         <h2 id="shortcuts-heading">Keyboard shortcuts</h2>
         <form method="dialog">
-          <button type="submit" className="icon-button" aria-label="Close" title="Close (Esc)">
-            <Icon name="x" />
-          </button>
+          <IconButton type="submit" icon="x" label="Close" title="Close (Esc)" />
         </form>
       </div>
       <div className="dialog__body">

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import type { Task } from "@/lib/api";
 import { check, refusal, TITLE_MAX } from "@/lib/limits";
 import { CountedInput } from "./CountedInput";
-import { Icon } from "./Icon";
+import { Icon, IconButton } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
 
 /**
@@ -92,24 +92,14 @@ export function TaskItem({
             enterKeyHint="done"
             autoFocus
           />
-          <button
+          <IconButton
             type="submit"
-            className="icon-button"
-            aria-label="Save"
+            icon="check"
+            label="Save"
             title="Save (Enter)"
             disabled={saving}
-          >
-            <Icon name="check" />
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Cancel"
-            title="Cancel (Escape)"
-            onClick={cancel}
-          >
-            <Icon name="x" />
-          </button>
+          />
+          <IconButton icon="x" label="Cancel" title="Cancel (Escape)" onClick={cancel} />
         </form>
         <TitleCounter id={`${id}-counter`} text={title} />
         <p id={errorId} className="field-error" role="alert">
@@ -144,25 +134,20 @@ export function TaskItem({
         {task.description && <span className="task__description"> — {task.description}</span>}
       </span>
       <span className="task__actions">
-        <button
+        <IconButton
           id={`${id}-edit`}
-          type="button"
-          className="icon-button"
-          onClick={() => (setTitle(task.title), setEditing(true))}
-          aria-label={`Edit “${task.title}”`}
+          icon="pencil"
+          label={`Edit “${task.title}”`}
           title="Edit"
-        >
-          <Icon name="pencil" />
-        </button>
-        <button
-          type="button"
-          className="icon-button icon-button--danger"
-          onClick={() => onDelete(task)}
-          aria-label={`Delete “${task.title}”`}
+          onClick={() => (setTitle(task.title), setEditing(true))}
+        />
+        <IconButton
+          icon="trash"
+          variant="danger"
+          label={`Delete “${task.title}”`}
           title="Delete"
-        >
-          <Icon name="trash" />
-        </button>
+          onClick={() => onDelete(task)}
+        />
       </span>
     </li>
   );

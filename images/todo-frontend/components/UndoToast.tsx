@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import { Icon } from "./Icon";
+import { Icon, IconButton } from "./Icon";
 
 /** How long an undo stays offered, while the pointer or focus is not on it. */
 export const UNDO_MS = 6000;
@@ -42,15 +42,7 @@ export function UndoToast({
         <Icon name="undo" />
         Undo
       </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Dismiss"
-        title="Dismiss"
-        onClick={() => expire.current()}
-      >
-        <Icon name="x" />
-      </button>
+      <IconButton icon="x" label="Dismiss" title="Dismiss" onClick={() => expire.current()} />
     </div>
   );
 }
