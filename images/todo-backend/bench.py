@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
-from conftest import JWT_SECRET, OPENAI_KEY, AppProcess, app_env, run_module
+from conftest import AppProcess, run_module, stack_env
 from fake_openai import FakeOpenAI, hang
 from postgres import PostgresServer
 
@@ -139,11 +139,9 @@ def main() -> int:
     try:
         postgres.start()
         url = postgres.create_database("bench")
-        env = app_env(
-            DATABASE_URL=url,
-            JWT_SECRET=JWT_SECRET,
-            OPENAI_API_KEY=OPENAI_KEY,
-            OPENAI_BASE_URL=fake.url,
+        env = stack_env(
+            url,
+            fake.url,
             LOG_LEVEL="WARNING",
             # The chats must outwait the measurements.
             CHAT_DEADLINE_SECONDS="300",

@@ -34,6 +34,17 @@ def app_env(**overrides: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if v is not None}
 
 
+def stack_env(database_url: str, model_url: str, **overrides: str) -> dict[str, str]:
+    """The app's environment against a database and a model server (the OpenAI stand-in)."""
+    return app_env(
+        DATABASE_URL=database_url,
+        JWT_SECRET=JWT_SECRET,
+        OPENAI_API_KEY=OPENAI_KEY,
+        OPENAI_BASE_URL=model_url,
+        **overrides,
+    )
+
+
 def run_module(module: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -120,11 +131,9 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="session")
 def app(database_url: str, fake_openai: FakeOpenAI) -> Iterator[AppProcess]:
     process = AppProcess(
-        app_env(
-            DATABASE_URL=database_url,
-            JWT_SECRET=JWT_SECRET,
-            OPENAI_API_KEY=OPENAI_KEY,
-            OPENAI_BASE_URL=fake_openai.url,
+        stack_env(
+            database_url,
+            fake_openai.url,
             OPENAI_MODEL="test-model",
             LOG_LEVEL="INFO",
             # The suite logs in far more often than a person; the limits have tests of their own.

@@ -13,7 +13,7 @@ import signal
 import sys
 from typing import Any
 
-from conftest import JWT_SECRET, OPENAI_KEY, AppProcess, app_env, run_module
+from conftest import AppProcess, run_module, stack_env
 from fake_openai import FakeOpenAI, text_reply, tool_reply
 from postgres import PostgresServer
 
@@ -42,11 +42,9 @@ def main() -> int:
     try:
         postgres.start()
         url = postgres.create_database("todo")
-        env = app_env(
-            DATABASE_URL=url,
-            JWT_SECRET=JWT_SECRET,
-            OPENAI_API_KEY=OPENAI_KEY,
-            OPENAI_BASE_URL=fake.url,
+        env = stack_env(
+            url,
+            fake.url,
             OPENAI_MODEL="e2e",
             # A browser suite logs in from one address far more often than a person does.
             LOGIN_LIMIT_PER_CLIENT="1000/minute",

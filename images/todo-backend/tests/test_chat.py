@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import psycopg
 import pytest
-from conftest import JWT_SECRET, OPENAI_KEY, AppProcess, app_env, new_user
+from conftest import JWT_SECRET, OPENAI_KEY, AppProcess, app_env, new_user, stack_env
 from fake_openai import FakeOpenAI, hang, late, raw, text_reply, tool_reply, trickle
 
 
@@ -141,11 +141,9 @@ CEILING = DEADLINE + 12
 @pytest.fixture(scope="module")
 def short_deadline(database_url: str, fake_openai: FakeOpenAI) -> Iterator[AppProcess]:
     app = AppProcess(
-        app_env(
-            DATABASE_URL=database_url,
-            JWT_SECRET=JWT_SECRET,
-            OPENAI_API_KEY=OPENAI_KEY,
-            OPENAI_BASE_URL=fake_openai.url,
+        stack_env(
+            database_url,
+            fake_openai.url,
             CHAT_DEADLINE_SECONDS=str(DEADLINE),
         )
     ).start()
@@ -288,9 +286,7 @@ def test_chats_waiting_on_a_hung_model_hold_no_connection_and_starve_no_one(
 
 
 def test_sigterm_lets_an_in_flight_chat_finish(database_url: str, fake: FakeOpenAI) -> None:
-    app = AppProcess(
-        app_env(DATABASE_URL=database_url, JWT_SECRET=JWT_SECRET, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake.url)
-    ).start()
+    app = AppProcess(stack_env(database_url, fake.url)).start()
     with httpx.Client(base_url=app.url, timeout=10) as client:
         auth = new_user(client)
     fake.replies.append(late(3.0, text_reply("finished after SIGTERM")))
