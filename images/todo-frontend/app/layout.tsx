@@ -1,19 +1,22 @@
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
+import { firstFamily, fontScript } from "@/lib/font";
 import { THEME_COLOR } from "@/lib/theme";
 import "./globals.css";
 
-// Inter, served with the app (no font service at run time); a metric-matched fallback while it loads.
+// Inter, served with the app (no font service at run time). A first visit draws its metric-matched
+// fallback and fetches Inter once the page is idle; later visits use it (lib/font.ts).
 const inter = localFont({
   src: "../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2",
   weight: "100 900",
   variable: "--font-inter",
   display: "optional",
   // Not preloaded: on a phone's first visit its 48 KB would compete with the scripts that draw the
-  // task list; with `optional`, a first visit keeps the metric-matched fallback, later ones Inter.
+  // task list; with `optional`, a visit that finds it missing from the cache keeps the fallback.
   preload: false,
 });
+const family = firstFamily(inter.style.fontFamily);
 
 export const metadata: Metadata = {
   title: { default: "Todo", template: "%s · Todo" },
@@ -31,7 +34,11 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en" className={inter.variable}>
+    // The head's script may set data-font before React hydrates <html> (lib/font.ts).
+    <html lang="en" className={inter.variable} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: fontScript(family) }} />
+      </head>
       <body>
         <a className="skip" href="#main">
           Skip to content

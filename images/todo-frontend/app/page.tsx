@@ -1,15 +1,34 @@
-import { TasksPage } from "@/components/TasksPage";
-import { EARLY_TASKS_SCRIPT } from "@/lib/early-tasks";
+import { headers } from "next/headers";
+import { type Initial, TasksPage } from "@/components/TasksPage";
+import { ApiClient } from "@/lib/api";
+import { sessionFromCookies } from "@/lib/session-cookie";
+
+/** How long the HTML waits for the backend before leaving the list to the browser. */
+const FIRST_PAGE_TIMEOUT_MS = 2_000;
 
 /**
- * The task screen. Its inline script asks for the first page of tasks while the page's scripts
- * load, so the list is not drawn a round trip after React starts (lib/early-tasks.ts).
+ * The task screen. With the session's cookie on the request (lib/session-cookie.ts), the server
+ * asks the backend for the first page of tasks and draws it into the HTML: the list is on screen
+ * before any script has run. Without it, or when the backend does not answer in time, the page
+ * is the same one the browser then fills in itself (loading skeleton, its own request, and its
+ * own words for whatever went wrong: a 401 sends the person to log in).
  */
-export default function Page() {
-  return (
-    <>
-      <script dangerouslySetInnerHTML={{ __html: EARLY_TASKS_SCRIPT }} />
-      <TasksPage />
-    </>
-  );
+export default async function Page() {
+  return <TasksPage initial={await firstPage((await headers()).get("cookie"))} />;
+}
+
+async function firstPage(cookies: string | null): Promise<Initial | null> {
+  const session = sessionFromCookies(cookies);
+  const backend = process.env.BACKEND_URL;
+  if (session === null || !backend) return null;
+  const client = new ApiClient({
+    base: backend,
+    token: () => session.access_token,
+    timeout: FIRST_PAGE_TIMEOUT_MS,
+  });
+  try {
+    return { user: session.user, page: await client.listTasks() };
+  } catch {
+    return null;
+  }
 }

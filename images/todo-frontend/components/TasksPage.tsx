@@ -18,9 +18,8 @@ import { Notice } from "@/components/Notice";
 import { ShortcutsDialog, useSingleKeyShortcuts } from "@/components/Shortcuts";
 import { TaskItem } from "@/components/TaskItem";
 import { UndoToast } from "@/components/UndoToast";
-import { applyChanges, type Task, type TaskChange, type User } from "@/lib/api";
+import { applyChanges, type Task, type TaskChange, type TaskPage, type User } from "@/lib/api";
 import { type Action, type Explained, explain } from "@/lib/messages";
-import { takeEarlyTasks } from "@/lib/early-tasks";
 import { browserClient, clearSession, leaveNotice, loadSession } from "@/lib/session";
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "failed"; problem: Explained };
@@ -36,12 +35,18 @@ function typing(target: EventTarget | null): boolean {
   return target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT";
 }
 
-export function TasksPage() {
+/** What the server drew the screen with (app/page.tsx): the session's user and the first page. */
+export interface Initial {
+  user: User;
+  page: TaskPage;
+}
+
+export function TasksPage({ initial }: { initial: Initial | null }) {
   const router = useRouter();
   const client = useMemo(() => browserClient(), []);
-  const [user, setUser] = useState<User | null>(null);
-  const [tasks, setTasks] = useState<Task[]>([]);
-  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [user, setUser] = useState<User | null>(initial?.user ?? null);
+  const [tasks, setTasks] = useState<Task[]>(initial?.page.items ?? []);
+  const [load, setLoad] = useState<Load>({ state: initial === null ? "loading" : "ready" });
   const [problem, setProblem] = useState<Explained | null>(null);
   const [retry, setRetry] = useState<(() => void) | null>(null);
   const [tab, setTab] = useState<Tab>("tasks");
@@ -82,9 +87,7 @@ export function TasksPage() {
   const refresh = useCallback(async () => {
     setLoad({ state: "loading" });
     try {
-      // The first load reads the answer to the request the page's HTML sent (lib/early-tasks.ts).
-      const early = takeEarlyTasks(loadSession()?.access_token ?? null);
-      const { items } = await client.listTasks({}, early ?? undefined);
+      const { items } = await client.listTasks();
       startTransition(() => {
         setTasks(items.filter((t) => t.id !== pending.current?.task.id));
         setLoad({ state: "ready" });
@@ -102,9 +105,11 @@ export function TasksPage() {
       router.replace("/login");
       return;
     }
+    // Drawn by the server already: nothing to ask for.
+    if (initial !== null) return;
     startTransition(() => setUser(session.user));
     void refresh();
-  }, [refresh, router]);
+  }, [initial, refresh, router]);
 
   async function add(title: string): Promise<boolean> {
     clearProblem();

@@ -94,16 +94,28 @@ async function errorOf(response: Response): Promise<ApiError> {
   });
 }
 
-import { tasksPath } from "./early-tasks";
+/** `/tasks?limit=..&offset=..`: a page of the list. */
+function tasksPath(options: { limit?: number; offset?: number } = {}): string {
+  const query = new URLSearchParams({
+    limit: String(options.limit ?? 100),
+    offset: String(options.offset ?? 0),
+  });
+  return `/tasks?${query.toString()}`;
+}
 
 export class ApiClient {
   private readonly base: string;
   private readonly token: () => string | null;
+  private readonly timeout: number | undefined;
 
-  /** `base` is "" in the browser (relative URLs); tests pass a server's origin. */
-  constructor(options: { base?: string; token?: () => string | null } = {}) {
+  /**
+   * `base` is "" in the browser (relative URLs); the server and tests pass the backend's origin.
+   * `timeout` (ms): a call that takes longer fails as a network failure would.
+   */
+  constructor(options: { base?: string; token?: () => string | null; timeout?: number } = {}) {
     this.base = options.base ?? "";
     this.token = options.token ?? (() => null);
+    this.timeout = options.timeout;
   }
 
   private async call<T>(
@@ -122,6 +134,7 @@ export class ApiClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         keepalive: init.keepalive,
+        signal: this.timeout === undefined ? undefined : AbortSignal.timeout(this.timeout),
       }),
     );
   }
@@ -144,12 +157,8 @@ export class ApiClient {
   logIn(email: string, password: string): Promise<Session> {
     return this.call("POST", "/auth/login", { email, password });
   }
-  /** `sent`: the same request, already sent (lib/early-tasks.ts): its answer is read instead. */
-  listTasks(
-    options: { limit?: number; offset?: number } = {},
-    sent?: Promise<Response>,
-  ): Promise<TaskPage> {
-    return sent === undefined ? this.call("GET", tasksPath(options)) : this.read(sent);
+  listTasks(options: { limit?: number; offset?: number } = {}): Promise<TaskPage> {
+    return this.call("GET", tasksPath(options));
   }
   addTask(title: string, description = ""): Promise<Task> {
     return this.call("POST", "/tasks", { title, description });

@@ -1,27 +1,24 @@
 "use client";
 /**
- * The signed-in session in the browser. Kept in sessionStorage: it ends with the tab, and is
- * never sent anywhere but in the Authorization header of /api calls.
+ * The signed-in session in the browser: a cookie (lib/session-cookie.ts says why and how), read
+ * afresh at every call, so logging out in one tab ends the session in all of them.
  */
 import { ApiClient, type Session } from "./api";
-import { SESSION_KEY as KEY } from "./early-tasks";
+import { endedSessionCookie, sessionCookie, sessionFromCookies } from "./session-cookie";
+
+const secure = () => window.location.protocol === "https:";
 
 export function loadSession(): Session | null {
-  if (typeof window === "undefined") return null;
-  try {
-    const raw = window.sessionStorage.getItem(KEY);
-    return raw === null ? null : (JSON.parse(raw) as Session);
-  } catch {
-    return null;
-  }
+  if (typeof document === "undefined") return null;
+  return sessionFromCookies(document.cookie);
 }
 
 export function saveSession(session: Session): void {
-  window.sessionStorage.setItem(KEY, JSON.stringify(session));
+  document.cookie = sessionCookie(session, secure());
 }
 
 export function clearSession(): void {
-  window.sessionStorage.removeItem(KEY);
+  document.cookie = endedSessionCookie(secure());
 }
 
 const NOTICE = "todo.notice";

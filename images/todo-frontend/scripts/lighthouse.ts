@@ -3,9 +3,9 @@
  * default settings: mobile (a mid-range phone's screen, simulated slow 4G, 4× CPU slowdown).
  * Used by `npm run bench` (scripts/bench.ts) and by tests/lighthouse.test.ts.
  *
- * The task screen needs a signed-in session, which lives in the tab's sessionStorage: each page
- * is audited in a tab of its own that first opens the origin and stores the session there;
- * Lighthouse then audits that tab with storage reset off (so the session stays).
+ * The task screen needs a signed-in session, a cookie (lib/session-cookie.ts): each page is
+ * audited in a tab of its own that first opens the origin and sets the cookie there; Lighthouse
+ * then audits that tab with storage reset off (so the session stays).
  */
 import lighthouse, { type Flags, type Result } from "lighthouse";
 import puppeteer from "puppeteer-core";
@@ -17,7 +17,7 @@ export type Category = (typeof CATEGORIES)[number];
 export interface Page {
   label: string;
   url: string;
-  /** A session (JSON) to put in sessionStorage before the audit: the page needs one. */
+  /** A session's cookie (as lib/session-cookie.ts writes it) to set before the audit. */
   session?: string;
 }
 
@@ -77,13 +77,15 @@ export async function audit(pages: Page[]): Promise<Audit[]> {
       const tab = await browser.newPage();
       if (page.session !== undefined) {
         // Storage is not reset for this page (the session must stay), so empty the HTTP cache
-        // by hand: every page is measured on a first visit.
+        // and localStorage (where an earlier page noted the typeface as cached, lib/font.ts) by
+        // hand: every page is measured on a first visit.
         const cdp = await tab.createCDPSession();
         await cdp.send("Network.clearBrowserCache");
         await cdp.detach();
         await tab.goto(new URL("/healthz", page.url).href);
-        await tab.evaluate((session) => {
-          window.sessionStorage.setItem("todo.session", session);
+        await tab.evaluate((cookie) => {
+          window.localStorage.clear();
+          document.cookie = cookie;
         }, page.session);
       }
       const flags: Flags = {

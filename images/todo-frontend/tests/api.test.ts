@@ -6,7 +6,12 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiClient, ApiError, applyChanges, retryAfterSeconds, type Task } from "../lib/api";
-import { EARLY_TASKS_SCRIPT, SESSION_KEY, takeEarlyTasks } from "../lib/early-tasks";
+import {
+  endedSessionCookie,
+  SESSION_COOKIE,
+  sessionCookie,
+  sessionFromCookies,
+} from "../lib/session-cookie";
 
 interface Seen {
   method: string;
@@ -17,7 +22,14 @@ interface Seen {
 let server: Server;
 let base: string;
 let seen: Seen[] = [];
-let reply: { status: number; body?: string; type?: string; headers?: Record<string, string> } = {
+let reply: {
+  status: number;
+  body?: string;
+  type?: string;
+  headers?: Record<string, string>;
+  /** Milliseconds before the answer. */
+  delay?: number;
+} = {
   status: 200,
   body: "{}",
 };
@@ -28,11 +40,12 @@ beforeAll(async () => {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      res.writeHead(reply.status, {
-        "Content-Type": reply.type ?? "application/json",
-        ...reply.headers,
-      });
-      res.end(reply.body);
+      const { status, type, headers, body: answer, delay = 0 } = reply;
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(status, { "Content-Type": type ?? "application/json", ...headers });
+        res.end(answer);
+      }, delay);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -55,6 +68,14 @@ describe("ApiClient", () => {
     expect(seen[0]?.headers.authorization).toBe("Bearer tok");
     expect(seen[0]?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(seen[0]?.body ?? "")).toEqual({ title: "Milk", description: "oat" });
+  });
+
+  it("with a timeout, an answer later than that fails as a network failure does", async () => {
+    reply = { status: 200, body: JSON.stringify({ items: [], total: 0 }), delay: 1_000 };
+    const slow = new ApiClient({ base, token: () => "tok", timeout: 100 });
+    await expect(slow.listTasks()).rejects.toMatchObject({ status: 0 });
+    reply = { ...reply, delay: 0 };
+    await expect(slow.listTasks()).resolves.toMatchObject({ total: 0 });
   });
 
   it("sends no Authorization header when signed out", async () => {
@@ -158,62 +179,38 @@ describe("applyChanges", () => {
   });
 });
 
-describe("the task screen's early request (lib/early-tasks.ts)", () => {
-  /** Runs the inline script as the browser would, in a window with this session stored. */
-  function runScript(stored: string | null): Window {
-    const fakeWindow = {
-      sessionStorage: { getItem: (key: string) => (key === SESSION_KEY ? stored : null) },
-    } as unknown as Window;
-    const relativeFetch = (url: string, init: RequestInit) => fetch(`${base}${url}`, init);
-    new Function("window", "fetch", EARLY_TASKS_SCRIPT)(fakeWindow, relativeFetch);
-    return fakeWindow;
-  }
-  const session = JSON.stringify({
-    access_token: "tok",
-    user: { id: 1, email: "a@b.c", name: "" },
+describe("the session's cookie (lib/session-cookie.ts)", () => {
+  const session = {
+    access_token: "tok.en",
+    user: { id: 7, email: "a@b.c", name: "Ada; 100% “ok”" },
+  };
+  /** The name=value part of a cookie text, as a browser sends it back in a Cookie header. */
+  const sent = (cookie: string) => cookie.split(";")[0]!;
+
+  it("round-trips a session through the Cookie header a browser sends, among other cookies", () => {
+    const header = `theme=dark; ${sent(sessionCookie(session, false))}; other=x%7By`;
+    expect(sessionFromCookies(header)).toEqual(session);
   });
 
-  it("sends exactly the request the client sends for the first page", async () => {
-    reply = { status: 200, body: JSON.stringify({ items: [], total: 0, limit: 100, offset: 0 }) };
-    const early = runScript(session).__todoEarlyTasks;
-    await early?.response;
-    await client().listTasks();
-    const [script, own] = seen;
-    expect(script?.url).toBe(own?.url);
-    expect(script?.method).toBe("GET");
-    for (const header of ["authorization", "accept"])
-      expect(script?.headers[header], header).toBe(own?.headers[header]);
+  it("is Strict, site-wide, and Secure only over HTTPS; ending it expires it", () => {
+    expect(sessionCookie(session, false)).toMatch(/; Path=\/; SameSite=Strict$/);
+    expect(sessionCookie(session, true)).toMatch(/; SameSite=Strict; Secure$/);
+    expect(endedSessionCookie(true)).toBe(
+      `${SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict; Secure`,
+    );
   });
 
-  it("is read like any answer: the page, or the same ApiError", async () => {
-    const globals = globalThis as { window?: Window };
-    try {
-      reply = { status: 200, body: JSON.stringify({ items: [], total: 0, limit: 100, offset: 0 }) };
-      globals.window = runScript(session);
-      const sent = takeEarlyTasks("tok");
-      expect(sent).not.toBeNull();
-      expect(await client().listTasks({}, sent!)).toMatchObject({ items: [], total: 0 });
-      expect(takeEarlyTasks("tok")).toBeNull(); // taken once
-
-      reply = { status: 401, body: JSON.stringify({ detail: "Token expired" }) };
-      globals.window = runScript(session);
-      await expect(client().listTasks({}, takeEarlyTasks("tok")!)).rejects.toMatchObject({
-        status: 401,
-        detail: "Token expired",
-      });
-
-      globals.window = runScript(session);
-      expect(takeEarlyTasks("another session's token")).toBeNull();
-    } finally {
-      delete globals.window;
-    }
-  });
-
-  it("sends nothing without a session, or with one that is not JSON", () => {
-    for (const stored of [null, "{not json", JSON.stringify({ user: {} })]) {
-      seen = [];
-      expect(runScript(stored).__todoEarlyTasks).toBeUndefined();
-      expect(seen).toEqual([]);
-    }
+  it("reads no session from no cookie, an ended one, or one that is not a session", () => {
+    for (const header of [
+      null,
+      "",
+      "theme=dark",
+      sent(endedSessionCookie(false)),
+      `${SESSION_COOKIE}=%7Bnot%20json`,
+      `${SESSION_COOKIE}=${encodeURIComponent(JSON.stringify({ access_token: "t" }))}`,
+      `${SESSION_COOKIE}=${encodeURIComponent(JSON.stringify({ ...session, access_token: "" }))}`,
+      `${SESSION_COOKIE}=%E0%A4%A`, // not valid percent-encoding
+    ])
+      expect(sessionFromCookies(header), String(header)).toBeNull();
   });
 });

@@ -13,6 +13,8 @@
  *   real bad input, a real rate limit, a task deleted elsewhere, a forged token), and the
  *   Ingress stand-in answering for the backend where they cannot (400, 413, 500, a chat's
  *   502/503/504).
+ * - The task screen's first page drawn by the server from the session's cookie (the frontend's
+ *   server reaches the backend through the Ingress stand-in too), and the typeface's two visits.
  * - Validation before sending, delete with undo (checked on the server), keyboard shortcuts.
  * - The frontend alone, as through `kubectl port-forward`: /api forwarded to BACKEND_URL.
  */
@@ -21,12 +23,14 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionCookie } from "../lib/session-cookie";
 import {
   type Account,
   api,
   CHROMIUM,
   CHROMIUM_ARGS,
   FRONTEND,
+  freePort,
   type Ingress,
   signUp,
   startBackend,
@@ -51,8 +55,11 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   backend = await startBackend();
-  frontend = await startFrontend(backend);
-  ingress = await startIngress(backend, frontend);
+  // The frontend's server reaches the backend through the Ingress stand-in, as the browser does:
+  // what a test does to the stand-in's /api (stop it, hold or answer a request) reaches both.
+  const port = await freePort();
+  frontend = await startFrontend(`http://127.0.0.1:${port}`);
+  ingress = await startIngress(backend, frontend, port);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -63,7 +70,13 @@ afterAll(async () => {
 
 // ---- Helpers --------------------------------------------------------------------------------
 
-/** A page in a fresh context; with `account`, already signed in (its session in sessionStorage). */
+/**
+ * A page in a fresh context; with `account`, already signed in (its session's cookie, sent with
+ * the page's request, so the server draws the first page of tasks); `unseen`: the cookie is set
+ * only once the page has started, so the server draws none and the browser loads the list, as
+ * after arriving from another site (SameSite=Strict); `returning`: as on a later visit, with
+ * Inter in the browser's cache (lib/font.ts).
+ */
 async function open(
   options: {
     size?: Size;
@@ -72,6 +85,8 @@ async function open(
     base?: string;
     path?: string;
     motion?: boolean;
+    returning?: boolean;
+    unseen?: boolean;
   } = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
   // Reduced motion by default: screenshots show end states, not frames of a transition.
@@ -80,14 +95,25 @@ async function open(
     colorScheme: options.scheme ?? "light",
     reducedMotion: options.motion ? "no-preference" : "reduce",
   });
-  if (options.account)
+  const base = options.base ?? ingress.url;
+  if (options.account && options.unseen)
     await context.addInitScript(
-      (session) => window.sessionStorage.setItem("todo.session", session),
-      JSON.stringify(options.account),
+      (cookie) => (document.cookie = cookie),
+      sessionCookie(options.account, false),
     );
+  else if (options.account) await context.addCookies([{ ...cookieOf(options.account), url: base }]);
+  if (options.returning)
+    await context.addInitScript(() => window.localStorage.setItem("todo.font", "inter"));
   const page = await context.newPage();
-  await page.goto(`${options.base ?? ingress.url}${options.path ?? "/"}`);
+  await page.goto(`${base}${options.path ?? "/"}`);
   return { page, context };
+}
+
+/** The session's cookie as Playwright takes it (name and value of lib/session-cookie.ts's text). */
+function cookieOf(account: Account): { name: string; value: string; sameSite: "Strict" } {
+  const pair = sessionCookie(account, false).split(";")[0]!;
+  const at = pair.indexOf("=");
+  return { name: pair.slice(0, at), value: pair.slice(at + 1), sameSite: "Strict" };
 }
 
 async function signUpInBrowser(page: Page, base: string, email: string): Promise<void> {
@@ -411,7 +437,7 @@ describe("through the Ingress stand-in", () => {
     let release = () => {};
     ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
     try {
-      const { page, context } = await open({ account });
+      const { page, context } = await open({ account, unseen: true });
       await page.getByTestId("skeleton").waitFor();
       expect(await page.getByTestId("count").count()).toBe(0);
       expect(await page.getByText(/0 to do|0 open/).count()).toBe(0);
@@ -427,37 +453,105 @@ describe("through the Ingress stand-in", () => {
   });
 });
 
-describe("the task screen's first request", () => {
-  it("is sent by the page's HTML before any script has loaded, and is the only one", async () => {
+describe("the task screen's first page, drawn by the server", () => {
+  it("is in the HTML: on screen with every script blocked, and the browser does not ask again", async () => {
+    const account = await signUp(backend);
+    await seed(account, ["Buy milk", "Call <Sam> & co"]);
+    const { name, value } = cookieOf(account);
+    const html = async (cookie?: string) => {
+      const response = await fetch(`${ingress.url}/`, { headers: cookie ? { cookie } : {} });
+      // A page with someone's tasks in it is never kept by a shared cache.
+      expect(response.headers.get("cache-control")).toMatch(/\bprivate\b.*\bno-store\b/);
+      return response.text();
+    };
+    const signedIn = await html(`${name}=${value}`);
+    expect(signedIn).toContain("Buy milk");
+    expect(signedIn).toContain("Call &lt;Sam&gt; &amp; co"); // escaped, as React escapes text
+    const anonymous = await html();
+    expect(anonymous).not.toContain("Buy milk");
+    expect(anonymous).toContain('data-testid="skeleton"');
+    // Another account's cookie draws that account's tasks, never these.
+    const other = cookieOf(await signUp(backend));
+    expect(await html(`${other.name}=${other.value}`)).not.toContain("Buy milk");
+
+    const context = await browser.newContext({ viewport: PHONE });
+    await context.addCookies([{ ...cookieOf(account), url: ingress.url }]);
+    const page = await context.newPage();
+    await page.route("**/_next/static/chunks/*.js", (route) => route.abort());
+    await page.goto(`${ingress.url}/`);
+    expect(await row(page, "Buy milk").isVisible()).toBe(true);
+    expect(await row(page, "Call <Sam> & co").isVisible()).toBe(true);
+
+    const lists: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/tasks") lists.push(request.url());
+    });
+    await page.unroute("**/_next/static/chunks/*.js");
+    await page.reload();
+    // Hydrated (a click works) without a second request for the list.
+    await checkbox(page, "Buy milk").click();
+    await expect.poll(() => checkbox(page, "Buy milk").isChecked()).toBe(true);
+    expect(lists).toEqual([]);
+    await context.close();
+  });
+
+  it("without the backend, the HTML leaves the list to the browser, which says what happened", async () => {
     const account = await signUp(backend);
     await seed(account, ["Buy milk"]);
-    const context = await browser.newContext({ viewport: DESKTOP });
-    await context.addInitScript(
-      (session) => window.sessionStorage.setItem("todo.session", session),
-      JSON.stringify(account),
-    );
+    ingress.api = await stoppedBackend();
+    try {
+      const { page, context } = await open({ account });
+      await page.getByRole("alert").filter({ hasText: "Your tasks couldn’t be loaded." }).waitFor();
+      ingress.api = backend;
+      await page.getByRole("button", { name: "Try again" }).click();
+      await row(page, "Buy milk").waitFor();
+      await context.close();
+    } finally {
+      ingress.api = backend;
+    }
+  });
+});
+
+describe("the typeface (lib/font.ts)", () => {
+  /** When the page asked for Inter, after its load event or before it, and what it draws with. */
+  const fontState = (page: Page) =>
+    page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const font = performance
+        .getEntriesByType("resource")
+        .find((entry) => entry.name.endsWith(".woff2"));
+      return {
+        requested:
+          font === undefined ? null : font.startTime >= nav.loadEventEnd ? "after" : "during",
+        attribute: document.documentElement.getAttribute("data-font"),
+        family: getComputedStyle(document.body).fontFamily.split(",")[0]!.trim(),
+        stored: window.localStorage.getItem("todo.font"),
+      };
+    });
+
+  it("a first visit draws the fallback and fetches Inter after load; the next draws Inter", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    const lists: string[] = [];
-    let sawList = () => {};
-    const listSent = new Promise<void>((r) => (sawList = r));
-    page.on("request", (request) => {
-      if (new URL(request.url()).pathname === "/api/tasks" && request.method() === "GET") {
-        lists.push(request.url());
-        sawList();
-      }
-    });
-    // No script arrives until the list request has been sent: only the HTML can have sent it.
-    // (Were it React's, this would wait forever; the test's timeout would say so.)
-    let scriptsHeld = 0;
-    await page.route("**/_next/static/chunks/*.js", async (route) => {
-      scriptsHeld++;
-      await listSent;
-      await route.continue();
-    });
-    await page.goto(`${ingress.url}/`);
-    await row(page, "Buy milk").waitFor();
-    expect(scriptsHeld).toBeGreaterThan(0);
-    expect(lists).toHaveLength(1);
+    await page.goto(`${ingress.url}/login`);
+    // Fetched once the page is idle, into the cache; noted for the next visit.
+    await expect.poll(() => fontState(page).then((s) => s.stored)).toBe("inter");
+    const first = await fontState(page);
+    expect(first).toMatchObject({ requested: "after", attribute: null });
+    // The fallback app/globals.css names is the one next/font generated for Inter.
+    const generated = await page.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue("--font-inter"),
+    );
+    expect(generated.split(",").map((f) => f.trim().replace(/^['"]|['"]$/g, ""))).toEqual([
+      "inter",
+      first.family.replace(/^['"]|['"]$/g, ""),
+    ]);
+
+    await page.reload();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    const next = await fontState(page);
+    expect(next).toMatchObject({ requested: "during", attribute: "inter", family: "inter" });
+    // From the cache, within `optional`'s short wait: Inter is what the text is drawn with.
+    expect(await page.evaluate(() => document.fonts.check("16px inter"))).toBe(true);
     await context.close();
   });
 });
@@ -471,7 +565,8 @@ describe.each([
   it.each(["light", "dark"] as const)(
     "%s: laid out, accessible, and saved for review",
     async (scheme) => {
-      const login = await open({ size, scheme, path: "/login" });
+      // As people see it after their first visit: in Inter.
+      const login = await open({ size, scheme, path: "/login", returning: true });
       await screen(login.page, "login", size, scheme);
       await login.page.goto(`${ingress.url}/signup`);
       await screen(login.page, "signup", size, scheme);
@@ -481,7 +576,7 @@ describe.each([
       await screen(login.page, "signup-invalid", size, scheme);
       await login.context.close();
 
-      const empty = await open({ size, scheme, account: await signUp(backend) });
+      const empty = await open({ size, scheme, account: await signUp(backend), returning: true });
       await empty.page.getByTestId("empty").waitFor();
       await screen(empty.page, "tasks-empty", size, scheme);
       await empty.context.close();
@@ -498,10 +593,16 @@ describe.each([
         ],
         ["Water the plants"],
       );
-      // Held on its way, the list shows its skeleton.
+      // Held on its way, the list the browser loads itself shows its skeleton.
       let release = () => {};
       ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
-      const { page, context } = await open({ size, scheme, account });
+      const { page, context } = await open({
+        size,
+        scheme,
+        account,
+        returning: true,
+        unseen: true,
+      });
       try {
         await page.getByTestId("skeleton").waitFor();
         await screen(page, "tasks-loading", size, scheme);
