@@ -2,23 +2,17 @@
  * `npm run render` and `npm run check`. Parses arguments, then load -> render -> write (or
  * compare). Exit codes: 0 done / no drift, 1 drift, 2 invalid input (nothing written).
  */
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { autoThreads, parseCommand } from "./command.mjs";
 import { resolveEnvironment } from "./environment.ts";
 import { environmentNames, loadEnvironments, readImages } from "./load.ts";
 import { type FileMap, renderAll } from "./render.ts";
 import { timedAsync } from "./trace.ts";
-import {
-  autoThreads,
-  type RenderWorker,
-  renderParallel,
-  startWorkers,
-  stopWorkers,
-} from "./workers.ts";
+import { type RenderWorker, renderParallel, startWorkers, stopWorkers } from "./workers.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
+export { plannedThreads } from "./command.mjs";
 export { setWorkerScript } from "./workers.ts";
 
 const FIX = "npm run render";
@@ -55,47 +49,6 @@ export async function renderRoot(
 async function threadsFor(dir: string): Promise<number> {
   try {
     return autoThreads((await environmentNames(dir)).length);
-  } catch {
-    return 1;
-  }
-}
-
-interface Command {
-  mode: "render" | "check";
-  root: string;
-  threads: number | "auto";
-}
-
-/** The command line; undefined when it is not one (main prints the usage). */
-function parseCommand(argv: string[]): Command | undefined {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      root: { type: "string", default: process.cwd() },
-      threads: { type: "string", default: "auto" },
-    },
-  });
-  const mode = positionals[0] ?? "render";
-  const threads = values.threads === "auto" ? "auto" : Number(values.threads);
-  if ((mode !== "render" && mode !== "check") || !(threads === "auto" || threads >= 1)) {
-    return undefined;
-  }
-  return { mode, root: values.root, threads: threads === "auto" ? "auto" : Math.floor(threads) };
-}
-
-/**
- * How many threads `main(argv)` will render on: `--threads`, or for auto, what the number of
- * environment files calls for (counted roughly: enough to choose). A process started from the
- * startup snapshot cannot start workers, so snapshot.mjs hands such runs to the bundle.
- */
-export function plannedThreads(argv: string[]): number {
-  try {
-    const command = parseCommand(argv);
-    if (command === undefined) return 1;
-    if (command.threads !== "auto") return command.threads;
-    const dir = join(command.root, "environments");
-    return autoThreads(readdirSync(dir).filter((f) => f.endsWith(".ts")).length);
   } catch {
     return 1;
   }

@@ -8,7 +8,8 @@
 // and runs every function cold. A V8 startup snapshot of the generator, taken after it has
 // rendered and checked the repository's environments once, starts with all of that done.
 //
-// 1. When a snapshot exists for this Node, this process becomes `node --snapshot-blob <blob>`
+// 1. When a snapshot exists for this Node, and the run will not start worker threads (many
+//    environments: command.mjs), this process becomes `node --snapshot-blob <blob>`
 //    (execve: the same process id, stdio and exit code). The snapshot first checks that it was
 //    built from the sources on disk; if not, it starts this file again in a new process, which
 //    runs `launch` below (TODO_GITOPS_SNAPSHOT=stale: no exec back into the snapshot).
@@ -41,6 +42,7 @@ import {
 import module from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { plannedThreads } from "./command.mjs";
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const cacheDir = join(repo, "node_modules", ".cache", "todo-gitops");
@@ -238,7 +240,14 @@ if (import.meta.main) {
     process.exitCode = await buildSnapshot({ quiet: argv.includes("--quiet") });
   } else {
     // "stale": the snapshot found itself older than the sources and handed over to the bundle.
-    if (!snapshotOff && process.env.TODO_GITOPS_SNAPSHOT !== "stale" && existsSync(blob)) {
+    // A run that starts workers goes to the bundle at once: a process started from the snapshot
+    // cannot start them (snapshot.mjs would hand over too, one process later).
+    if (
+      !snapshotOff &&
+      process.env.TODO_GITOPS_SNAPSHOT !== "stale" &&
+      existsSync(blob) &&
+      plannedThreads(argv) === 1
+    ) {
       const node = process.execPath;
       // `--`: the arguments are the generator's, even those that look like Node's options.
       process.execve(node, [node, ...process.execArgv, "--snapshot-blob", blob, "--", ...argv]);

@@ -44,7 +44,8 @@ startupSnapshot.setDeserializeMainFunction(async () => {
   if (plannedThreads(argv) > 1) {
     // Node cannot start a worker that loads node:net in a process started from a user-land
     // snapshot (an assertion in IsolateData, Node 24.21); the generator's workers do. Many
-    // environments take seconds anyway: the bundle runs them.
+    // environments take seconds anyway: the bundle runs them. (launch.mjs sends such runs to the
+    // bundle itself; this is for `node --snapshot-blob` started by hand.)
     trace(`snapshot ${build.key}: workers run from the bundle`);
     const node = process.execPath;
     process.execve(node, [node, join(repo, "generate", "launch.mjs"), ...argv], {

@@ -5,10 +5,8 @@
  * is the one `renderAll` gives, byte for byte: the same functions run, only on other threads.
  *
  * A worker runs the same code as this thread: the launcher's bundle, or these sources when run
- * unbundled (`setWorkerScript`). Below `MIN_ENVIRONMENTS` a worker costs more to start (it loads
- * the generator, ~0.1-0.2 s) than it saves.
+ * unbundled (`setWorkerScript`). How many threads a run takes: command.mjs.
  */
-import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Environment } from "./environment.ts";
@@ -20,8 +18,6 @@ import {
 } from "./render.ts";
 import { timed, trace } from "./trace.ts";
 
-/** Environments below which `--threads auto` renders on this thread alone (BENCHMARKS.md). */
-export const MIN_ENVIRONMENTS = 200;
 /** Environments per message at most: few enough to share the work evenly, enough to be cheap. */
 const BATCH = 8;
 
@@ -57,11 +53,6 @@ let compileCache: string | undefined;
 export function setWorkerScript(url: string, cache?: string): void {
   script = url;
   compileCache = cache;
-}
-
-/** The number of threads `--threads auto` uses for this many environments. */
-export function autoThreads(environments: number): number {
-  return environments < MIN_ENVIRONMENTS ? 1 : Math.min(availableParallelism(), 8);
 }
 
 /**

@@ -79,9 +79,26 @@ describe("the committed environments render byte for byte through", () => {
     expect(await output(dir)).toEqual(await committed());
   });
 
-  it("worker threads, one environment each (from the snapshot, which hands them over)", async () => {
+  it("worker threads, one environment each (the launcher sends them to the bundle)", async () => {
     const dir = await emptyRoot();
     const result = run([LAUNCH, "render", "--root", dir, "--threads", "2"], { env: traced() });
+    expect(result.status, result.stderr).toBe(0);
+    // Straight to the bundle: no process started from the snapshot, which cannot start workers.
+    expect(result.stderr).toMatch(/^todo-gitops: bundle [0-9a-f]{16}$/m);
+    expect(result.stderr).not.toContain("snapshot");
+    expect(result.stderr).toMatch(/^todo-gitops: rendering on 2 threads$/m);
+    expect(await output(dir)).toEqual(await committed());
+  });
+
+  it("worker threads asked of the snapshot itself (it hands them to the bundle)", async () => {
+    const dir = await emptyRoot();
+    const blob = join(
+      REPO,
+      "node_modules/.cache/todo-gitops",
+      `generator-${process.version}-${process.platform}-${process.arch}.blob`,
+    );
+    const args = ["--snapshot-blob", blob, "--", "render", "--root", dir, "--threads", "2"];
+    const result = run(args, { env: traced() });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain("workers run from the bundle");
     expect(result.stderr).toMatch(/^todo-gitops: rendering on 2 threads$/m);

@@ -1,0 +1,55 @@
+// The command line of `npm run render` and `npm run check`, and how many threads a run takes.
+// Read by the launcher (launch.mjs: a run that starts workers goes straight to the bundle, since
+// a process started from the startup snapshot cannot start them) and by the generator (cli.ts):
+// one definition for both. Plain JavaScript, as the launcher needs; types in command.d.mts.
+import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+/**
+ * Below this many environments `--threads auto` renders on this thread alone: a worker costs
+ * more to start (it loads the generator, ~0.1-0.2 s) than it saves.
+ */
+export const MIN_ENVIRONMENTS = 200;
+
+/** The command line; undefined when it is not one (main prints the usage). */
+export function parseCommand(argv) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      root: { type: "string", default: process.cwd() },
+      threads: { type: "string", default: "auto" },
+    },
+  });
+  const mode = positionals[0] ?? "render";
+  const threads = values.threads === "auto" ? "auto" : Number(values.threads);
+  if ((mode !== "render" && mode !== "check") || !(threads === "auto" || threads >= 1)) {
+    return undefined;
+  }
+  return { mode, root: values.root, threads: threads === "auto" ? "auto" : Math.floor(threads) };
+}
+
+/** `--threads auto` for this many environments. */
+export function autoThreads(environments) {
+  return environments < MIN_ENVIRONMENTS ? 1 : Math.min(availableParallelism(), 8);
+}
+
+/**
+ * How many threads a run of `argv` will render on: `--threads`, or for auto, what the number of
+ * environment files calls for (counted roughly: enough to choose; a wrong guess costs time, not
+ * output). A command line that is not one, or a folder that cannot be read, gives 1: the run
+ * itself then reports it.
+ */
+export function plannedThreads(argv) {
+  try {
+    const command = parseCommand(argv);
+    if (command === undefined) return 1;
+    if (command.threads !== "auto") return command.threads;
+    const dir = join(command.root, "environments");
+    return autoThreads(readdirSync(dir).filter((f) => f.endsWith(".ts")).length);
+  } catch {
+    return 1;
+  }
+}
