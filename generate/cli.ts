@@ -13,6 +13,7 @@ import { type RenderWorker, renderParallel, startWorkers, stopWorkers } from "./
 import { findDrift, writeOutput } from "./writer.ts";
 
 export { plannedThreads } from "./command.mjs";
+export { setEnvironmentBundler } from "./load.ts";
 export { setWorkerScript } from "./workers.ts";
 
 const FIX = "npm run render";

@@ -5,6 +5,7 @@ export interface Command {
   threads: number | "auto";
 }
 export declare const MIN_ENVIRONMENTS: number;
+export declare const BUNDLE_ENVIRONMENTS_FROM: number;
 export declare function parseCommand(argv: string[]): Command | undefined;
 export declare function autoThreads(environments: number): number;
 export declare function plannedThreads(argv: string[]): number;

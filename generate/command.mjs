@@ -13,6 +13,12 @@ import { parseArgs } from "node:util";
  */
 export const MIN_ENVIRONMENTS = 200;
 
+/**
+ * From this many environment files, the launcher's runs import one bundle of them instead of each
+ * file (launch-cache.mjs's `environmentBundler`).
+ */
+export const BUNDLE_ENVIRONMENTS_FROM = 50;
+
 /** The command line; undefined when it is not one (main prints the usage). */
 export function parseCommand(argv) {
   const { values, positionals } = parseArgs({

@@ -54,7 +54,7 @@ const snapshotOff = process.env.TODO_GITOPS_SNAPSHOT === "off" || process.execve
 
 /** Runs the generator's main from the bundle; starts a snapshot build when there is none. */
 export async function launch(argv) {
-  const { cacheStrippedTypes, sourceKey } = await import("./launch-cache.mjs");
+  const { cacheStrippedTypes, environmentBundler, sourceKey } = await import("./launch-cache.mjs");
   const key = sourceKey(repo);
   mkdirSync(cacheDir, { recursive: true });
   module.enableCompileCache?.(join(cacheDir, "v8"));
@@ -63,6 +63,7 @@ export async function launch(argv) {
   cacheStrippedTypes(cacheDir);
   const generator = await import(pathToFileURL(bundle).href);
   generator.setWorkerScript(pathToFileURL(bundle).href, join(cacheDir, "v8"));
+  generator.setEnvironmentBundler(environmentBundler(cacheDir, repo));
   const code = await generator.main(argv);
   const building = existsSync(join(cacheDir, `${snapshotName}.lock`));
   if (!snapshotOff && !building && snapshotKey() !== key && failedKey() !== key) {

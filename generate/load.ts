@@ -13,8 +13,22 @@ import {
   resolveWithImages,
 } from "./environment.ts";
 import { describeLoadError } from "./load-error.ts";
+import { trace } from "./trace.ts";
 
 export const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
+
+/**
+ * Imports many environment files at once (launch-cache.mjs's `environmentBundler`, set by the
+ * launcher and the startup snapshot): each name's module, or undefined, and the files are then
+ * imported one by one. Unbundled runs have none.
+ */
+export interface EnvironmentBundler {
+  load(dir: string, names: string[]): Promise<Map<string, unknown> | undefined>;
+}
+let bundler: EnvironmentBundler | undefined;
+export function setEnvironmentBundler(next: EnvironmentBundler | undefined): void {
+  bundler = next;
+}
 
 /** The environment names found in a folder, sorted. */
 export async function environmentNames(dir: string): Promise<string[]> {
@@ -46,11 +60,16 @@ export async function loadEnvironments(
   const images = parseImagesFile(options.images ?? (await readImages(dir)));
   const environments: Environment[] = [];
   const errors: EnvironmentError[] = [];
-  for (const name of await environmentNames(dir)) {
+  const names = await environmentNames(dir);
+  const bundled = await bundler?.load(dir, names);
+  if (bundled !== undefined) trace(`imported ${names.length} environment files as one bundle`);
+  for (const name of names) {
     const file = join(dir, `${name}.ts`);
     let module: { default?: unknown };
     try {
-      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      module = (bundled?.get(name) ?? (await import(pathToFileURL(file).href))) as {
+        default?: unknown;
+      };
     } catch (error) {
       // A syntax error's own message names no place; this names file:line:column.
       throw new Error(`${describeLoadError(file, error)}\nnothing was written.`, { cause: error });

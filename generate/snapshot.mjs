@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { startupSnapshot } from "node:v8";
-import { main, plannedThreads, warmUp } from "./cli.ts";
-import { cacheStrippedTypes, sourceKey, sourceStamp } from "./launch-cache.mjs";
+import { main, plannedThreads, setEnvironmentBundler, warmUp } from "./cli.ts";
+import { cacheStrippedTypes, environmentBundler, sourceKey, sourceStamp } from "./launch-cache.mjs";
 
 /** From launch.mjs, through snapshot-builder.cjs: what this snapshot is built from. */
 const build = globalThis.__todoGitopsSnapshot;
@@ -56,6 +56,7 @@ startupSnapshot.setDeserializeMainFunction(async () => {
   // performance.now() counts from the process's start: Node's, and the snapshot's deserialization.
   trace(`snapshot ${build.key}, running ${performance.now().toFixed(0)} ms after start`);
   cacheStrippedTypes(cacheDir);
+  setEnvironmentBundler(environmentBundler(cacheDir, repo));
   process.exitCode = await main(argv);
 });
 

@@ -11,6 +11,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_ENVIRONMENTS_FROM } from "../generate/command.mjs";
 import { writeEnvironments } from "../scripts/many-environments.ts";
 import { renderParallel, setWorkerScript, startWorkers } from "../generate/workers.ts";
 import { environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
@@ -119,7 +120,8 @@ describe("generated environments", () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "todo-paths-"));
     scratch.push(root);
-    await writeEnvironments(root, 12);
+    // Enough for the launcher's paths to import them as one bundle (launch-cache.mjs).
+    await writeEnvironments(root, BUNDLE_ENVIRONMENTS_FROM);
   });
 
   /** A fresh copy of the generated root, rendered by `args` with `env`. */
@@ -137,7 +139,8 @@ describe("generated environments", () => {
   it("give the same bytes through the snapshot, the bundle, the sources and 1 to 3 threads", async () => {
     const reference = await renderCopy([SOURCES, "--threads", "1"], traced());
     const expected = await output(reference.dir);
-    expect(expected.rendered.size).toBeGreaterThan(12 * 10);
+    expect(expected.rendered.size).toBeGreaterThan(BUNDLE_ENVIRONMENTS_FROM * 10);
+    expect(reference.stderr).not.toContain("as one bundle");
     const others = [
       { args: [LAUNCH, "--threads", "1"], env: traced(), path: /todo-gitops: snapshot /m },
       { args: [LAUNCH, "--threads", "1"], env: BUNDLE, path: /todo-gitops: bundle /m },
@@ -148,8 +151,38 @@ describe("generated environments", () => {
     for (const { args, env, path } of others) {
       const { dir, stderr } = await renderCopy(args, env);
       expect(stderr).toMatch(path);
+      if (args[0] === LAUNCH) expect(stderr).toContain("environment files as one bundle");
       expect(await output(dir)).toEqual(expected);
     }
+  });
+
+  it("as one bundle: an edited file is read again, a broken one is named as always", async () => {
+    const { dir } = await renderCopy([LAUNCH], traced());
+    // Same size, new content: the cache goes by content, not by size or time.
+    const file = join(dir, "environments", "env-0007.ts");
+    const text = await readFile(file, "utf8");
+    const edited = text.replace("env-0007.staging.example.com", "env-7777.staging.example.com");
+    expect(edited).not.toBe(text);
+    await writeFile(file, edited);
+    const again = run([LAUNCH, "render", "--root", dir], { env: traced() });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain("environment files as one bundle");
+    const reference = run([SOURCES, "check", "--root", dir], { env: traced() });
+    expect(reference.status, reference.stdout).toBe(0);
+    expect((await output(dir)).rendered.get("env-0007/ingress-todo-ingress.yaml")).toContain(
+      "env-7777.staging.example.com",
+    );
+
+    await writeFile(
+      file,
+      `${text}
+export const broken = ;
+`,
+    );
+    const broken = run([LAUNCH, "render", "--root", dir], { env: traced() });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/env-0007\.ts:\d+:\d+/);
+    expect(broken.stderr).toContain("nothing was written");
   });
 
   it("report the same findings, in the same order, on 1 and 3 threads", async () => {
