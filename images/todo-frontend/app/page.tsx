@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { type Initial, TasksPage } from "@/components/TasksPage";
-import { ApiClient } from "@/lib/api";
+import { ApiClient, ApiError } from "@/lib/api";
 import { sessionFromCookies } from "@/lib/session-cookie";
 
 /** How long the HTML waits for the backend before leaving the list to the browser. */
@@ -14,7 +14,9 @@ const FIRST_PAGE_TIMEOUT_MS = 2_000;
  * own words for whatever went wrong: a 401 sends the person to log in).
  */
 export default async function Page() {
-  return <TasksPage initial={await firstPage((await headers()).get("cookie"))} />;
+  const initial = await firstPage((await headers()).get("cookie"));
+  // Keyed by account: a screen's state never carries over to another account's.
+  return <TasksPage key={initial?.user.id ?? "browser"} initial={initial} />;
 }
 
 async function firstPage(cookies: string | null): Promise<Initial | null> {
@@ -28,7 +30,14 @@ async function firstPage(cookies: string | null): Promise<Initial | null> {
   });
   try {
     return { user: session.user, page: await client.listTasks() };
-  } catch {
+  } catch (error) {
+    // An ended session is the browser's to handle (it sends the person to log in); anything else
+    // is the server's problem to see: a wrong BACKEND_URL or a blocked path would otherwise only
+    // show as a slower screen.
+    if (!(error instanceof ApiError && error.status === 401)) {
+      const why = error instanceof ApiError ? error.status || "no answer" : String(error);
+      console.error(`task screen: the first page was left to the browser (backend: ${why})`);
+    }
     return null;
   }
 }

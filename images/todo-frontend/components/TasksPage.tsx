@@ -20,7 +20,13 @@ import { TaskItem } from "@/components/TaskItem";
 import { UndoToast } from "@/components/UndoToast";
 import { applyChanges, type Task, type TaskChange, type TaskPage, type User } from "@/lib/api";
 import { type Action, type Explained, explain } from "@/lib/messages";
-import { browserClient, clearSession, leaveNotice, loadSession } from "@/lib/session";
+import {
+  accountChanged,
+  browserClient,
+  clearSession,
+  leaveNotice,
+  loadSession,
+} from "@/lib/session";
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "failed"; problem: Explained };
 type Tab = "tasks" | "assistant";
@@ -43,7 +49,9 @@ export interface Initial {
 
 export function TasksPage({ initial }: { initial: Initial | null }) {
   const router = useRouter();
-  const client = useMemo(() => browserClient(), []);
+  /** The account this screen shows (the session's cookie is shared by every tab). */
+  const account = useRef<number | null>(initial?.user.id ?? null);
+  const client = useMemo(() => browserClient(() => account.current), []);
   const [user, setUser] = useState<User | null>(initial?.user ?? null);
   const [tasks, setTasks] = useState<Task[]>(initial?.page.items ?? []);
   const [load, setLoad] = useState<Load>({ state: initial === null ? "loading" : "ready" });
@@ -60,6 +68,12 @@ export function TasksPage({ initial }: { initial: Initial | null }) {
   const shortcuts = useRef<HTMLDialogElement>(null);
 
   const sessionEnded = useCallback(() => {
+    // Not this account's session that ended: another account logged in, in another tab. Show
+    // that account's screen; its session stays.
+    if (account.current !== null && loadSession() !== null && accountChanged(account.current)) {
+      window.location.replace("/");
+      return;
+    }
     clearSession();
     leaveNotice("Your session has ended. Log in again to carry on where you left off.");
     router.replace("/login");
@@ -105,11 +119,25 @@ export function TasksPage({ initial }: { initial: Initial | null }) {
       router.replace("/login");
       return;
     }
-    // Drawn by the server already: nothing to ask for.
-    if (initial !== null) return;
+    if (initial !== null) {
+      // Drawn by the server already, unless the session changed since the page was asked for.
+      if (session.user.id !== initial.user.id) window.location.replace("/");
+      return;
+    }
+    account.current = session.user.id;
     startTransition(() => setUser(session.user));
     void refresh();
   }, [initial, refresh, router]);
+
+  // Back to a tab while another account logged in elsewhere: show the current account's screen.
+  useEffect(() => {
+    function onVisible() {
+      if (document.visibilityState !== "visible" || account.current === null) return;
+      if (accountChanged(account.current)) window.location.replace("/");
+    }
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, []);
 
   async function add(title: string): Promise<boolean> {
     clearProblem();

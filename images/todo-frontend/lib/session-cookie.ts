@@ -18,32 +18,46 @@
  */
 import type { Session } from "./api";
 
+/** The cookie's name over plain HTTP (a local cluster, the tests). */
 export const SESSION_COOKIE = "todo.session";
+/**
+ * Its name over HTTPS: the `__Host-` prefix makes browsers refuse a copy set with a Domain (by a
+ * sibling subdomain) or from plain HTTP, so nobody else can plant a session here.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+const nameFor = (secure: boolean) => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 
 /** The `Set-Cookie`/`document.cookie` text that stores `session`. */
 export function sessionCookie(session: Session, secure: boolean): string {
   const value = encodeURIComponent(JSON.stringify(session));
-  return `${SESSION_COOKIE}=${value}; Path=/; SameSite=Strict${secure ? "; Secure" : ""}`;
+  return `${nameFor(secure)}=${value}; Path=/; SameSite=Strict${secure ? "; Secure" : ""}`;
 }
 
 /** The text that ends the session: the same cookie, expired. */
 export function endedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict${secure ? "; Secure" : ""}`;
+  return `${nameFor(secure)}=; Path=/; Max-Age=0; SameSite=Strict${secure ? "; Secure" : ""}`;
 }
 
-/** The session in a Cookie header (or `document.cookie`); null when absent or malformed. */
+/**
+ * The session in a Cookie header (or `document.cookie`): the first valid one, the `__Host-` one
+ * before any other; null when there is none.
+ */
 export function sessionFromCookies(header: string | null | undefined): Session | null {
-  for (const pair of (header ?? "").split(";")) {
-    const at = pair.indexOf("=");
-    if (at === -1 || pair.slice(0, at).trim() !== SESSION_COOKIE) continue;
-    try {
-      const parsed: unknown = JSON.parse(decodeURIComponent(pair.slice(at + 1).trim()));
-      return isSession(parsed) ? parsed : null;
-    } catch {
-      return null;
+  const found: Session[] = [];
+  for (const name of [SECURE_SESSION_COOKIE, SESSION_COOKIE]) {
+    for (const pair of (header ?? "").split(";")) {
+      const at = pair.indexOf("=");
+      if (at === -1 || pair.slice(0, at).trim() !== name) continue;
+      try {
+        const parsed: unknown = JSON.parse(decodeURIComponent(pair.slice(at + 1).trim()));
+        if (isSession(parsed)) found.push(parsed);
+      } catch {
+        // Not one of ours: the next one may be.
+      }
     }
   }
-  return null;
+  return found[0] ?? null;
 }
 
 function isSession(value: unknown): value is Session {

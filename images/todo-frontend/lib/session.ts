@@ -1,7 +1,8 @@
 "use client";
 /**
- * The signed-in session in the browser: a cookie (lib/session-cookie.ts says why and how), read
- * afresh at every call, so logging out in one tab ends the session in all of them.
+ * The signed-in session in the browser: a cookie (lib/session-cookie.ts says why and how), shared
+ * by every tab and read afresh at every call: logging out in one tab ends the session in all of
+ * them at their next call, and a screen opened for one account never acts for another.
  */
 import { ApiClient, type Session } from "./api";
 import { endedSessionCookie, sessionCookie, sessionFromCookies } from "./session-cookie";
@@ -34,6 +35,25 @@ export function takeNotice(): string | null {
   return text;
 }
 
-export function browserClient(): ApiClient {
-  return new ApiClient({ token: () => loadSession()?.access_token ?? null });
+/**
+ * The client of a screen opened for the account `account()` gives (its user id; null: whoever is
+ * signed in). Once the browser's session is another account's (a log-in in another tab), its calls
+ * carry no token: nothing is done in that account's name from a screen showing this one's tasks;
+ * the backend answers 401 and the screen finds out (`accountChanged`).
+ */
+export function browserClient(account: () => number | null = () => null): ApiClient {
+  return new ApiClient({
+    token: () => {
+      const session = loadSession();
+      const expected = account();
+      return session && (expected === null || session.user.id === expected)
+        ? session.access_token
+        : null;
+    },
+  });
+}
+
+/** Whether the browser's session is no longer `account`'s: another account's, or none. */
+export function accountChanged(account: number): boolean {
+  return loadSession()?.user.id !== account;
 }

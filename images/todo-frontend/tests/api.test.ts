@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiClient, ApiError, applyChanges, retryAfterSeconds, type Task } from "../lib/api";
 import {
   endedSessionCookie,
+  SECURE_SESSION_COOKIE,
   SESSION_COOKIE,
   sessionCookie,
   sessionFromCookies,
@@ -192,12 +193,25 @@ describe("the session's cookie (lib/session-cookie.ts)", () => {
     expect(sessionFromCookies(header)).toEqual(session);
   });
 
-  it("is Strict, site-wide, and Secure only over HTTPS; ending it expires it", () => {
-    expect(sessionCookie(session, false)).toMatch(/; Path=\/; SameSite=Strict$/);
-    expect(sessionCookie(session, true)).toMatch(/; SameSite=Strict; Secure$/);
-    expect(endedSessionCookie(true)).toBe(
-      `${SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict; Secure`,
+  it("is Strict and site-wide; over HTTPS Secure and __Host-; ending it expires it", () => {
+    expect(sessionCookie(session, false)).toMatch(/^todo\.session=.*; Path=\/; SameSite=Strict$/);
+    expect(sessionCookie(session, true)).toMatch(
+      /^__Host-todo\.session=.*; Path=\/; SameSite=Strict; Secure$/,
     );
+    expect(endedSessionCookie(true)).toBe(
+      `${SECURE_SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict; Secure`,
+    );
+    expect(sessionFromCookies(sent(sessionCookie(session, true)))).toEqual(session);
+  });
+
+  it("takes the first valid one, the __Host- one before a plain one", () => {
+    const other = { ...session, access_token: "other", user: { ...session.user, id: 8 } };
+    const planted = `${SESSION_COOKIE}=%7Bnot%20json`;
+    expect(sessionFromCookies(`${planted}; ${sent(sessionCookie(session, false))}`)).toEqual(
+      session,
+    );
+    const both = `${sent(sessionCookie(other, false))}; ${sent(sessionCookie(session, true))}`;
+    expect(sessionFromCookies(both)).toEqual(session);
   });
 
   it("reads no session from no cookie, an ended one, or one that is not a session", () => {

@@ -116,6 +116,11 @@ function cookieOf(account: Account): { name: string; value: string; sameSite: "S
   return { name: pair.slice(0, at), value: pair.slice(at + 1), sameSite: "Strict" };
 }
 
+/** The browser's session cookies (either name, lib/session-cookie.ts). */
+async function sessionCookies(context: BrowserContext) {
+  return (await context.cookies()).filter((c) => c.name.endsWith("todo.session"));
+}
+
 async function signUpInBrowser(page: Page, base: string, email: string): Promise<void> {
   await page.goto(`${base}/signup`);
   await page.getByLabel("Name").fill("Ada");
@@ -303,6 +308,10 @@ describe("through the Ingress stand-in", () => {
     await expect.poll(() => page.url()).toBe(`${ingress.url}/login`);
     await signUpInBrowser(page, ingress.url, `e2e-${Date.now()}@example.com`);
     await page.getByTestId("empty").getByText("Nothing to do yet").waitFor();
+    // The session: one site-wide Strict cookie (lib/session-cookie.ts).
+    expect(await sessionCookies(context)).toMatchObject([
+      { name: "todo.session", path: "/", sameSite: "Strict" },
+    ]);
 
     for (const title of ["Buy milk", "Walk the dog", "Write the report", "Old idea"])
       await addTask(page, title);
@@ -359,13 +368,42 @@ describe("through the Ingress stand-in", () => {
       field: getComputedStyle(document.getElementById("new-task")!).fontWeight,
       loaded: [...document.fonts].some((f) => /inter/i.test(f.family) && f.status === "loaded"),
     }));
-    expect(fonts.body).toMatch(/inter/i);
+    // Fetched when the first visit was idle, so this reload draws Inter itself.
+    expect(
+      fonts.body
+        .split(",")[0]!
+        .trim()
+        .replace(/^['"]|['"]$/g, ""),
+    ).toBe("inter");
     expect(fonts).toMatchObject({ field: "400", loaded: true });
 
     await page.getByTestId("account-button").click();
     await page.getByText("Signed in as").waitFor();
     await page.getByRole("button", { name: "Log out" }).click();
     await expect.poll(() => page.url()).toBe(`${ingress.url}/login`);
+    expect(await sessionCookies(context)).toEqual([]);
+    await page.goto(`${ingress.url}/`);
+    await expect.poll(() => page.url()).toBe(`${ingress.url}/login`);
+    await context.close();
+  });
+
+  it("a tab opened for one account never acts for another that logged in elsewhere", async () => {
+    const ada = await signUp(backend);
+    await seed(ada, ["Ada's task"]);
+    const bea = await signUp(backend, "Bea");
+    await seed(bea, ["Bea's task"]);
+    const { page, context } = await open({ account: ada });
+    await row(page, "Ada's task").waitFor();
+    // Another tab of this browser logs in as Bea: the cookie all tabs share is now hers.
+    await context.addCookies([{ ...cookieOf(bea), url: ingress.url }]);
+    await page.getByLabel("New task").fill("Typed on Ada's screen");
+    await page.getByLabel("New task").press("Enter");
+    // Not added for anyone; the tab shows Bea's screen, and her session stays.
+    await row(page, "Bea's task").waitFor();
+    expect(await row(page, "Ada's task").count()).toBe(0);
+    expect(await serverTitles(ada)).toEqual(["Ada's task"]);
+    expect(await serverTitles(bea)).toEqual(["Bea's task"]);
+    expect(await sessionCookies(context)).toHaveLength(1);
     await context.close();
   });
 
@@ -456,7 +494,8 @@ describe("through the Ingress stand-in", () => {
 describe("the task screen's first page, drawn by the server", () => {
   it("is in the HTML: on screen with every script blocked, and the browser does not ask again", async () => {
     const account = await signUp(backend);
-    await seed(account, ["Buy milk", "Call <Sam> & co"]);
+    const script = "</script><img src=x onerror=alert(1)>";
+    await seed(account, ["Buy milk", "Call <Sam> & co", script]);
     const { name, value } = cookieOf(account);
     const html = async (cookie?: string) => {
       const response = await fetch(`${ingress.url}/`, { headers: cookie ? { cookie } : {} });
@@ -467,12 +506,17 @@ describe("the task screen's first page, drawn by the server", () => {
     const signedIn = await html(`${name}=${value}`);
     expect(signedIn).toContain("Buy milk");
     expect(signedIn).toContain("Call &lt;Sam&gt; &amp; co"); // escaped, as React escapes text
+    expect(signedIn).not.toContain(script); // not even in the data the page hydrates from
     const anonymous = await html();
     expect(anonymous).not.toContain("Buy milk");
     expect(anonymous).toContain('data-testid="skeleton"');
     // Another account's cookie draws that account's tasks, never these.
-    const other = cookieOf(await signUp(backend));
-    expect(await html(`${other.name}=${other.value}`)).not.toContain("Buy milk");
+    const otherAccount = await signUp(backend);
+    await seed(otherAccount, ["Walk the dog"]);
+    const other = cookieOf(otherAccount);
+    const theirs = await html(`${other.name}=${other.value}`);
+    expect(theirs).toContain("Walk the dog");
+    expect(theirs).not.toContain("Buy milk");
 
     const context = await browser.newContext({ viewport: PHONE });
     await context.addCookies([{ ...cookieOf(account), url: ingress.url }]);
