@@ -21,6 +21,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -196,6 +197,8 @@ async function twoEnvironments(): Promise<void> {
         label: "render, sources",
         run: spawnTimed(NODE, [join(REPO, "generate", "cli.ts"), "render", "--root", root]),
       },
+      // The floor of any Node command: Node's own start, doing nothing.
+      { label: "node -e 0", run: spawnTimed(NODE, ["-e", "0"]) },
     ];
     if ("path" in helm) {
       const chart = helmChart(root);
@@ -226,6 +229,7 @@ async function twoEnvironments(): Promise<void> {
     );
     console.log(`  render, bundle without the snapshot    ${spread(get("render, bundle"))}`);
     console.log(`  render, unbundled sources              ${spread(get("render, sources"))}`);
+    console.log(`  node -e 0 (Node's start, nothing else) ${spread(get("node -e 0"))}`);
 
     // The work itself, warm, in this process: what is not start-up.
     const environments = await loadEnvironments(join(root, "environments"));
@@ -243,8 +247,17 @@ async function twoEnvironments(): Promise<void> {
   }
 }
 
-async function manyEnvironments(count: number, runs: number): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), `todo-bench-${count}-`));
+/**
+ * `count` generated environments rendered and checked as fresh processes, in a scratch folder
+ * under `base`; `where` names the file system when it is not the usual one.
+ */
+async function manyEnvironments(
+  count: number,
+  runs: number,
+  base = tmpdir(),
+  where = "",
+): Promise<void> {
+  const root = mkdtempSync(join(base, `todo-bench-${count}-`));
   try {
     await writeEnvironments(root, count);
     const args = (mode: string) => [LAUNCH, mode, "--root", root];
@@ -277,6 +290,8 @@ async function manyEnvironments(count: number, runs: number): Promise<void> {
     const sizes = readdirSync(one).map((f) => statSync(join(one, f)).size);
     const text = "x".repeat(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
     const floor = join(root, "floor");
+    // Right after emptying the output, as a render into an empty output is measured.
+    clear();
     start = performance.now();
     for (let e = 0; e < count; e++) {
       mkdirSync(join(floor, String(e)), { recursive: true });
@@ -285,13 +300,14 @@ async function manyEnvironments(count: number, runs: number): Promise<void> {
     const disk = performance.now() - start;
 
     // Where one render's time goes.
+    rmSync(floor, { recursive: true, force: true });
     clear();
     const phases = tracedPhases(args("render"));
 
     const r = render.get("render")!;
     const c = rest.get("check")!;
     console.log(
-      `\n${count} generated environments (${files} files under rendered/), fresh processes, ${runs} rounds`,
+      `\n${count} generated environments (${files} files under rendered/), fresh processes, ${runs} rounds${where}`,
     );
     console.log(`  load average before ${loadBefore}, after ${load()}`);
     console.log(`  render, first run (new files)          ${seconds(first)}`);
@@ -318,4 +334,10 @@ async function manyEnvironments(count: number, runs: number): Promise<void> {
 console.log(`render benchmark: ${machine()}`);
 await twoEnvironments();
 await manyEnvironments(100, Math.max(3, Math.ceil(RUNS / 2)));
-if (!options["skip-1000"]) await manyEnvironments(1000, 3);
+if (!options["skip-1000"]) {
+  await manyEnvironments(1000, 3);
+  // The same in memory: what the render costs without this machine's disk, whose time to create
+  // 19,000 files swings from 0.3 s to over 6 s (BENCHMARKS.md).
+  if (existsSync("/dev/shm"))
+    await manyEnvironments(1000, 3, "/dev/shm", ", in memory (tmpfs, /dev/shm)");
+}
