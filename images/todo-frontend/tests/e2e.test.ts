@@ -74,8 +74,8 @@ afterAll(async () => {
  * A page in a fresh context; with `account`, already signed in (its session's cookie, sent with
  * the page's request, so the server draws the first page of tasks); `unseen`: the cookie is set
  * only once the page has started, so the server draws none and the browser loads the list, as
- * after arriving from another site (SameSite=Strict); `returning`: as on a later visit, with
- * Inter in the browser's cache (lib/font.ts).
+ * after arriving from another site (SameSite=Strict); `returning`: a later visit, after a first
+ * one that put Inter in the browser's cache (lib/font.ts).
  */
 async function open(
   options: {
@@ -102,9 +102,14 @@ async function open(
       sessionCookie(options.account, false),
     );
   else if (options.account) await context.addCookies([{ ...cookieOf(options.account), url: base }]);
-  if (options.returning)
-    await context.addInitScript(() => window.localStorage.setItem("todo.font", "inter"));
   const page = await context.newPage();
+  if (options.returning) {
+    // The first visit, which fetches Inter once idle (and notes it); the one asked for is next.
+    await page.goto(`${base}/login`);
+    await page.waitForFunction(() => window.localStorage.getItem("todo.font") !== null);
+    // That visit set an `unseen` session's cookie; the page asked for next must not send it.
+    if (options.unseen) await context.clearCookies();
+  }
   await page.goto(`${base}${options.path ?? "/"}`);
   return { page, context };
 }
