@@ -544,6 +544,30 @@ describe("the task screen's first page, drawn by the server", () => {
     await context.close();
   });
 
+  it("a backend slower than the page waits for (2 s): skeletons, then the browser's own request", async () => {
+    const account = await signUp(backend);
+    await seed(account, ["Buy milk"]);
+    let release = () => {};
+    ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
+    try {
+      const { name, value } = cookieOf(account);
+      // The whole response, with the backend still held: the server gave up on it.
+      const html = await (
+        await fetch(`${ingress.url}/`, { headers: { cookie: `${name}=${value}` } })
+      ).text();
+      expect(html).toContain('data-testid="skeleton"');
+      expect(html).not.toContain("Buy milk");
+      const { page, context } = await open({ account });
+      await page.getByTestId("skeleton").first().waitFor();
+      release();
+      await row(page, "Buy milk").waitFor();
+      await context.close();
+    } finally {
+      release();
+      ingress.holds.clear();
+    }
+  });
+
   it("without the backend, the HTML leaves the list to the browser, which says what happened", async () => {
     const account = await signUp(backend);
     await seed(account, ["Buy milk"]);
