@@ -159,6 +159,7 @@ def limited_app(database_url: str) -> Iterator[AppProcess]:
             JWT_SECRET=JWT_SECRET,
             LOGIN_LIMIT_PER_ACCOUNT="3/minute",
             LOGIN_LIMIT_PER_CLIENT="6/minute",
+            SIGNUP_LIMIT_PER_CLIENT="3/minute",
             FORWARDED_ALLOW_IPS="10.0.0.0/8, 127.0.0.0/8",  # as the ingress controller's pod range would be
         )
     ).start()
@@ -186,6 +187,32 @@ def test_wrong_passwords_for_one_account_are_limited(limited_app: AppProcess) ->
     # The account waits out the window, even with the right password; other accounts do not.
     assert login_as(limited_app, victim, "the right one", "198.51.100.200").status_code == 429
     assert login_as(limited_app, bystander, "the right one", "198.51.100.201").status_code == 200
+
+
+def test_sign_ups_from_one_client_are_limited_before_any_hash(limited_app: AppProcess) -> None:
+    def sign_up(address: str) -> httpx.Response:
+        email = f"new-{uuid.uuid4().hex[:8]}@example.com"
+        body = {"email": email, "password": "correct horse battery", "name": "New"}
+        return httpx.post(
+            f"{limited_app.url}/api/auth/signup", json=body, headers={"X-Forwarded-For": address}, timeout=30
+        )
+
+    answers = [sign_up("203.0.113.60") for _ in range(5)]
+    assert [a.status_code for a in answers] == [201] * 3 + [429] * 2
+    refused = answers[-1]
+    assert refused.json()["detail"].startswith("Too many sign-ups from this address; try again in ")
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # Refused before the account exists: its email can still sign up from elsewhere.
+    email = json.loads(refused.request.content)["email"]
+    again = httpx.post(
+        f"{limited_app.url}/api/auth/signup",
+        json={"email": email, "password": "correct horse battery", "name": "New"},
+        headers={"X-Forwarded-For": "203.0.113.61"},
+        timeout=30,
+    )
+    assert again.status_code == 201
+    # Log-ins from the limited address are a limit of their own.
+    assert login_as(limited_app, email, "correct horse battery", "203.0.113.60").status_code == 200
 
 
 def test_attempts_from_one_client_are_limited(limited_app: AppProcess) -> None:

@@ -155,10 +155,13 @@ export function explain(caught: unknown, action: Action): Explained {
       ...base,
       retry: true,
       retryAfter,
+      logInInstead: action === "signup",
       message:
         action === "login"
           ? `Too many log-in attempts. To keep your account safe, wait ${retryAfter === null ? "a few minutes" : duration(retryAfter)} before trying again.`
-          : `${failed} Too many requests at once. ${later(retryAfter)}`,
+          : action === "signup"
+            ? `Too many new accounts from your network. Wait ${retryAfter === null ? "a while" : duration(retryAfter)} before trying again, or log in if you already have an account.`
+            : `${failed} Too many requests at once. ${later(retryAfter)}`,
     };
   if (status === 502)
     return {

@@ -207,6 +207,17 @@ describe("a human message for every status", () => {
       { retry: true, retryAfter: 300 },
     ],
     [
+      "429 on sign-up",
+      "signup",
+      {
+        status: 429,
+        body: { detail: "Too many sign-ups from this address; try again in 1800 s" },
+        headers: { "Retry-After": "1800" },
+      },
+      "Too many new accounts from your network. Wait 30 minutes before trying again, or log in if you already have an account.",
+      { retry: true, retryAfter: 1800, logInInstead: true },
+    ],
+    [
       "500",
       "load",
       { status: 500, body: "Internal Server Error" },

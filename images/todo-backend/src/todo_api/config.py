@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # them per client address. Past either, 429 with Retry-After. Kept in each process's memory.
     LOGIN_LIMIT_PER_ACCOUNT: str = "10/5minutes"
     LOGIN_LIMIT_PER_CLIENT: str = "30/minute"
+    # Sign-ups per client address: each costs an argon2 hash (~0.5 s of CPU) before anything else,
+    # so an unlimited sign-up endpoint lets anyone keep the pod's CPU busy.
+    SIGNUP_LIMIT_PER_CLIENT: str = "20/hour"
     # argon2id hashes run on this many threads, off the event loop, at a lower priority. Each takes
     # about half a second of CPU and 64 MiB while it runs; one thread already fills the pod's
     # 500m CPU limit, so more only helps with a higher limit.
@@ -83,7 +86,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be at least {MIN_JWT_SECRET} characters (got {len(value)})")
         return value
 
-    @field_validator("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_CLIENT")
+    @field_validator("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_CLIENT", "SIGNUP_LIMIT_PER_CLIENT")
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

@@ -40,7 +40,7 @@ _WHAT: dict[int, tuple[str, type[Problem], dict[str, Any] | None]] = {
     409: ("An account with this email already exists", Problem, None),
     413: ("The body is over the route's limit (MAX_BODY_BYTES; 1 MiB for /api/chat); refused unread", Problem, None),
     422: ("The request does not match the schema", ValidationProblem, None),
-    429: ("Too many log-in attempts for this account or from this address", Problem, RETRY_AFTER),
+    429: ("Too many log-in attempts for this account or from this address, or sign-ups from it", Problem, RETRY_AFTER),
     502: ("The model service failed or answered something that is not a chat completion", ChatProblem, None),
     503: ("The database is unavailable or did not answer in time", Problem, RETRY_AFTER),
     504: ("The model service did not answer within CHAT_DEADLINE_SECONDS", ChatProblem, None),

@@ -14,7 +14,7 @@ from . import __version__, errors
 from .assistant import Assistant
 from .config import Settings, load_settings
 from .db import make_engine, make_health_engine, make_sessionmaker
-from .ratelimit import LoginLimits
+from .ratelimit import AuthLimits
 from .routes import auth, chat, health, tasks
 from .schemas import CHAT_BODY_BYTES
 from .security import Passwords
@@ -32,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.health_engine = make_health_engine(settings)
         app.state.passwords = Passwords(settings.HASH_WORKERS)
-        app.state.login_limits = LoginLimits(settings.LOGIN_LIMIT_PER_ACCOUNT, settings.LOGIN_LIMIT_PER_CLIENT)
+        app.state.auth_limits = AuthLimits(
+            settings.LOGIN_LIMIT_PER_ACCOUNT, settings.LOGIN_LIMIT_PER_CLIENT, settings.SIGNUP_LIMIT_PER_CLIENT
+        )
         app.state.assistant = (
             Assistant(
                 AsyncOpenAI(

@@ -1,10 +1,12 @@
-"""Log-in limits (the `limits` library, moving windows kept in this process's memory).
+"""Log-in and sign-up limits (the `limits` library, moving windows kept in this process's memory).
 
-- Per client address: every attempt counts (each costs an argon2 hash), LOGIN_LIMIT_PER_CLIENT.
-  The address is the peer's, or the one a trusted proxy forwarded (FORWARDED_ALLOW_IPS): a
-  client cannot pick its own with X-Forwarded-For.
-- Per account: failed attempts count, LOGIN_LIMIT_PER_ACCOUNT, whether the account exists or
-  not (so the limit tells nothing about which emails have accounts).
+- Log-ins per client address: every attempt counts (each costs an argon2 hash),
+  LOGIN_LIMIT_PER_CLIENT. The address is the peer's, or the one a trusted proxy forwarded
+  (FORWARDED_ALLOW_IPS): a client cannot pick its own with X-Forwarded-For.
+- Log-ins per account: failed attempts count, LOGIN_LIMIT_PER_ACCOUNT, whether the account exists
+  or not (so the limit tells nothing about which emails have accounts).
+- Sign-ups per client address: every attempt counts (each costs an argon2 hash too),
+  SIGNUP_LIMIT_PER_CLIENT.
 
 Refused attempts are answered 429 with Retry-After before the database or a hash is touched.
 Each replica counts on its own: with N replicas a client gets up to N times the limit.
@@ -20,11 +22,12 @@ from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 
-class LoginLimits:
-    def __init__(self, per_account: str, per_client: str) -> None:
+class AuthLimits:
+    def __init__(self, per_account: str, per_client: str, signups_per_client: str) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._account = limits.parse(per_account)
         self._client = limits.parse(per_client)
+        self._signups = limits.parse(signups_per_client)
 
     async def _retry_after(self, item: limits.RateLimitItem, *key: str) -> int:
         stats = await self._limiter.get_window_stats(item, *key)
@@ -44,3 +47,9 @@ class LoginLimits:
 
     async def account_failed(self, email: str) -> None:
         await self._limiter.hit(self._account, "account", email)
+
+    async def signup_attempt(self, address: str) -> int | None:
+        """Counts a sign-up from this address; seconds to wait if it is one too many."""
+        if await self._limiter.hit(self._signups, "signup", address):
+            return None
+        return await self._retry_after(self._signups, "signup", address)

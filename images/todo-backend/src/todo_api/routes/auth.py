@@ -1,5 +1,5 @@
 """Sign-up and log-in, issuing JWTs. Hashing runs off the event loop (security.Passwords), and
-no database connection is held while it does; log-ins are rate limited (ratelimit.py)."""
+no database connection is held while it does; both are rate limited (ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,16 @@ def _too_many(detail: str, seconds: int) -> HTTPException:
     )
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=responses(400, 409, 413, 422, 503))
-async def signup(body: SignUp, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep) -> TokenOut:
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=responses(400, 409, 413, 422, 429, 503))
+async def signup(
+    body: SignUp, request: Request, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
+) -> TokenOut:
+    if (wait := await request.app.state.auth_limits.signup_attempt(_client(request))) is not None:
+        raise _too_many("Too many sign-ups from this address", wait)
     password_hash = await passwords.hash(body.password)
     user = User(email=body.email.lower(), name=body.name, password_hash=password_hash)
     session.add(user)
@@ -47,9 +55,8 @@ async def login(
     body: LogIn, request: Request, session: SessionDep, settings: SettingsDep, passwords: PasswordsDep
 ) -> TokenOut:
     email = body.email.lower()
-    limits = request.app.state.login_limits
-    client = request.client.host if request.client else "unknown"
-    if (wait := await limits.client_attempt(client)) is not None:
+    limits = request.app.state.auth_limits
+    if (wait := await limits.client_attempt(_client(request))) is not None:
         raise _too_many("Too many log-in attempts from this address", wait)
     if (wait := await limits.account_blocked(email)) is not None:
         raise _too_many("Too many failed log-ins for this account", wait)
