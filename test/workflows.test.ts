@@ -306,6 +306,32 @@ describe("checks.yml", () => {
     );
   });
 
+  describe("the test job", () => {
+    const job = wf.jobs.test!;
+    const step = (pattern: RegExp) =>
+      job.steps.findIndex((s) => pattern.test(s.uses ?? s.run ?? ""));
+
+    it("builds kube-score with Go 1.26.x from setup-go, cached where the suite looks", () => {
+      expect(job.steps[step(/^actions\/setup-go@/)]!.with?.["go-version"]).toBe("1.26.x");
+      expect(job.env?.GOTOOLCHAIN).toBe("local");
+      const bin = (j: Job) =>
+        j.steps
+          .find((s) => s.id === "paths")!
+          .run!.split("\n")
+          .find((l) => l.includes("bin="))!
+          .trim();
+      // The cluster job's line, whose output the test below holds to the suite's cacheRoot().
+      expect(bin(job)).toBe(bin(wf.jobs.cluster!));
+      const cache = job.steps.find((s) => s.name === "Cache kube-score")!;
+      expect(cache.uses).toMatch(/^actions\/cache@/);
+      expect(cache.with?.path).toBe("${{ steps.paths.outputs.bin }}");
+      expect(cache.with?.key).toContain(
+        "${{ hashFiles('test/cluster/versions.ts', 'test/cluster/build.ts') }}",
+      );
+      expect(job.steps.indexOf(cache)).toBeLessThan(step(/^npm run test:generator$/));
+    });
+  });
+
   describe("the cluster job", () => {
     const job = wf.jobs.cluster!;
     const step = (pattern: RegExp) =>
