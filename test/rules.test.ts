@@ -9,6 +9,7 @@ import { ENVIRONMENT_RULES, RULES, rulesTable } from "../generate/rules/index.ts
 import { distinctProbes } from "../generate/rules/distinct-probes.ts";
 import { ephemeralStorage } from "../generate/rules/ephemeral-storage.ts";
 import { gracefulStop } from "../generate/rules/graceful-stop.ts";
+import { labelSyntax } from "../generate/rules/label-syntax.ts";
 import { syncPosition, waveOrder } from "../generate/rules/wave-order.ts";
 import { providedSecrets } from "../generate/components/secrets.ts";
 import { buildObjects } from "../generate/render.ts";
@@ -152,6 +153,30 @@ describe("distinct-probes", () => {
     expect(distinctProbes.check(objects, context("minikube"))).toEqual([
       expect.objectContaining({ object: "Deployment/todo-frontend", rule: "distinct-probes" }),
     ]);
+  });
+});
+
+describe("label-syntax", () => {
+  it("refuses an annotation key the API server would refuse, such as YAML's merge key", () => {
+    for (const key of ["<<", "has space", "-leading", "UPPER_prefix.io/name", "a/b/c"]) {
+      const objects = fresh();
+      (pick(objects, "Ingress", "todo-ingress").metadata.annotations ??= {})[key] = "x";
+      const found = labelSyntax.check(objects, context("minikube"));
+      expect(found, key).toEqual([
+        expect.objectContaining({
+          object: "Ingress/todo-ingress",
+          field: `metadata.annotations.${key}`,
+          rule: "label-syntax",
+          message: expect.stringMatching(/is not a valid annotation key/),
+        }),
+      ]);
+    }
+  });
+  it("takes any text as an annotation's value, and prefixed keys", () => {
+    const objects = fresh();
+    (pick(objects, "Ingress", "todo-ingress").metadata.annotations ??= {})["example.com/note"] =
+      "Free text: <<, spaces, 100 characters and more".repeat(3);
+    expect(labelSyntax.check(objects, context("minikube"))).toEqual([]);
   });
 });
 
