@@ -1,7 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import {
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import { type Explained, explain } from "@/lib/messages";
 import { length, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/limits";
 import { browserClient, saveSession, takeNotice } from "@/lib/session";
@@ -27,6 +34,52 @@ function validate(form: HTMLFormElement, signup: boolean): Problems {
   if (signup && length(value("name")) > NAME_MAX)
     problems.name = `Names can be up to ${NAME_MAX} characters.`;
   return problems;
+}
+
+/**
+ * A labelled input with its hint and its error, tied together for assistive technology: the
+ * error and the hint describe the input, `aria-invalid` marks it while the error shows.
+ */
+function FormField({
+  name,
+  label,
+  error,
+  hint,
+  ...input
+}: {
+  name: Field;
+  label: ReactNode;
+  error: string | undefined;
+  hint?: string | undefined;
+} & InputHTMLAttributes<HTMLInputElement>) {
+  const describedBy =
+    [error ? `${name}-error` : null, hint ? `${name}-hint` : null].filter(Boolean).join(" ") ||
+    undefined;
+  return (
+    <div className="field">
+      <label className="label" htmlFor={name}>
+        {label}
+      </label>
+      <input
+        className="input"
+        id={name}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
+      {hint && (
+        <p id={`${name}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${name}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
 }
 
 /** Sign-up and log-in: the same form, one extra field for sign-up. */
@@ -70,15 +123,6 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
     }
   }
 
-  const describe = (field: Field, hint?: string) =>
-    [fields[field] ? `${field}-error` : null, hint].filter(Boolean).join(" ") || undefined;
-  const fieldError = (field: Field) =>
-    fields[field] ? (
-      <p id={`${field}-error`} className="field-error">
-        {fields[field]}
-      </p>
-    ) : null;
-
   return (
     <main id="main" className="auth">
       <div className="auth__card">
@@ -99,61 +143,37 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
         )}
         <form ref={formRef} onSubmit={submit} noValidate>
           {signup && (
-            <div className="field">
-              <label className="label" htmlFor="name">
-                Name <span className="hint">(optional)</span>
-              </label>
-              <input
-                className="input"
-                id="name"
-                name="name"
-                type="text"
-                autoComplete="name"
-                aria-invalid={fields.name ? true : undefined}
-                aria-describedby={describe("name")}
-              />
-              {fieldError("name")}
-            </div>
+            <FormField
+              name="name"
+              label={
+                <>
+                  Name <span className="hint">(optional)</span>
+                </>
+              }
+              error={fields.name}
+              type="text"
+              autoComplete="name"
+            />
           )}
-          <div className="field">
-            <label className="label" htmlFor="email">
-              Email
-            </label>
-            <input
-              className="input"
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="email"
-              inputMode="email"
-              spellCheck={false}
-              required
-              aria-invalid={fields.email ? true : undefined}
-              aria-describedby={describe("email")}
-            />
-            {fieldError("email")}
-          </div>
-          <div className="field">
-            <label className="label" htmlFor="password">
-              Password
-            </label>
-            <input
-              className="input"
-              id="password"
-              name="password"
-              type="password"
-              autoComplete={signup ? "new-password" : "current-password"}
-              required
-              aria-invalid={fields.password ? true : undefined}
-              aria-describedby={describe("password", signup ? "password-hint" : undefined)}
-            />
-            {signup && (
-              <p id="password-hint" className="hint">
-                At least {PASSWORD_MIN} characters.
-              </p>
-            )}
-            {fieldError("password")}
-          </div>
+          <FormField
+            name="email"
+            label="Email"
+            error={fields.email}
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            spellCheck={false}
+            required
+          />
+          <FormField
+            name="password"
+            label="Password"
+            error={fields.password}
+            hint={signup ? `At least ${PASSWORD_MIN} characters.` : undefined}
+            type="password"
+            autoComplete={signup ? "new-password" : "current-password"}
+            required
+          />
           <Notice id="auth-error" problem={problem} onRetry={() => void submit()}>
             {problem?.logInInstead && (
               <Link className="button" href="/login" prefetch={false}>
