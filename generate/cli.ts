@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { autoThreads, parseCommand } from "./command.mjs";
+import { parseCommand, threadsFor } from "./command.mjs";
 import { resolveEnvironment } from "./environment.ts";
 import { environmentNames, loadEnvironments, readImages } from "./load.ts";
 import { type FileMap, renderAll } from "./render.ts";
@@ -31,7 +31,7 @@ export async function renderRoot(
   let workers: RenderWorker[] = [];
   try {
     const dir = join(root, "environments");
-    const count = threads === "auto" ? await threadsFor(dir) : threads;
+    const count = threadsFor(threads, dir);
     // Started first, so that they load the generator while this thread loads the environments.
     workers = startWorkers(count - 1);
     const environments = await timedAsync("loaded the environments", () => loadEnvironments(dir));
@@ -40,18 +40,6 @@ export async function renderRoot(
     await stopWorkers(workers);
     process.stderr.write(`${(error as Error).message}\n`);
     return undefined;
-  }
-}
-
-/**
- * `--threads auto` for the environment files in `dir`. An unreadable folder gives one thread:
- * loading then reports it, as it always has.
- */
-async function threadsFor(dir: string): Promise<number> {
-  try {
-    return autoThreads((await environmentNames(dir)).length);
-  } catch {
-    return 1;
   }
 }
 

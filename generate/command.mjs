@@ -37,24 +37,42 @@ export function parseCommand(argv) {
   return { mode, root: values.root, threads: threads === "auto" ? "auto" : Math.floor(threads) };
 }
 
+/** Files of environments/ that are not environments (shared by them). */
+const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
+
+/** Whether a file of environments/ is an environment: `<name>.ts`, not a declaration or defaults. */
+export function isEnvironmentFile(file) {
+  return file.endsWith(".ts") && !file.endsWith(".d.ts") && !NOT_ENVIRONMENTS.has(file);
+}
+
 /** `--threads auto` for this many environments. */
 export function autoThreads(environments) {
   return environments < MIN_ENVIRONMENTS ? 1 : Math.min(availableParallelism(), 8);
 }
 
 /**
- * How many threads a run of `argv` will render on: `--threads`, or for auto, what the number of
- * environment files calls for (counted roughly: enough to choose; a wrong guess costs time, not
- * output). A command line that is not one, or a folder that cannot be read, gives 1: the run
- * itself then reports it.
+ * `--threads` for the environment files in `dir`: a number as given; auto as their count calls
+ * for. A folder that cannot be read gives 1: loading then reports it.
+ */
+export function threadsFor(threads, dir) {
+  if (threads !== "auto") return threads;
+  try {
+    return autoThreads(readdirSync(dir).filter(isEnvironmentFile).length);
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * How many threads a run of `argv` will render on. A command line that is not one gives 1: the
+ * run itself then prints the usage.
  */
 export function plannedThreads(argv) {
   try {
     const command = parseCommand(argv);
-    if (command === undefined) return 1;
-    if (command.threads !== "auto") return command.threads;
-    const dir = join(command.root, "environments");
-    return autoThreads(readdirSync(dir).filter((f) => f.endsWith(".ts")).length);
+    return command === undefined
+      ? 1
+      : threadsFor(command.threads, join(command.root, "environments"));
   } catch {
     return 1;
   }

@@ -12,10 +12,9 @@ import {
   parseImagesFile,
   resolveWithImages,
 } from "./environment.ts";
+import { isEnvironmentFile } from "./command.mjs";
 import { describeLoadError } from "./load-error.ts";
 import { trace } from "./trace.ts";
-
-export const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
 
 /**
  * Imports many environment files at once (launch-cache.mjs's `environmentBundler`, set by the
@@ -34,7 +33,7 @@ export function setEnvironmentBundler(next: EnvironmentBundler | undefined): voi
 export async function environmentNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir);
   return entries
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !NOT_ENVIRONMENTS.has(f))
+    .filter(isEnvironmentFile)
     .map((f) => basename(f, ".ts"))
     .sort();
 }

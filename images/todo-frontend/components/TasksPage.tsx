@@ -70,7 +70,8 @@ export function TasksPage({ initial }: { initial: Initial | null }) {
   const sessionEnded = useCallback(() => {
     // Not this account's session that ended: another account logged in, in another tab. Show
     // that account's screen; its session stays.
-    if (account.current !== null && loadSession() !== null && accountChanged(account.current)) {
+    const now = loadSession();
+    if (account.current !== null && now !== null && now.user.id !== account.current) {
       window.location.replace("/");
       return;
     }

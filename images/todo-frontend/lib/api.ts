@@ -94,15 +94,6 @@ async function errorOf(response: Response): Promise<ApiError> {
   });
 }
 
-/** `/tasks?limit=..&offset=..`: a page of the list. */
-function tasksPath(options: { limit?: number; offset?: number } = {}): string {
-  const query = new URLSearchParams({
-    limit: String(options.limit ?? 100),
-    offset: String(options.offset ?? 0),
-  });
-  return `/tasks?${query.toString()}`;
-}
-
 export class ApiClient {
   private readonly base: string;
   private readonly token: () => string | null;
@@ -128,22 +119,15 @@ export class ApiClient {
     const token = this.token();
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    return this.read(
-      fetch(`${this.base}/api${path}`, {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}/api${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         keepalive: init.keepalive,
         signal: this.timeout === undefined ? undefined : AbortSignal.timeout(this.timeout),
-      }),
-    );
-  }
-
-  /** The answer to a request, or the ApiError it is: the same for every call. */
-  private async read<T>(sent: Promise<Response>): Promise<T> {
-    let response: Response;
-    try {
-      response = await sent;
+      });
     } catch {
       throw new ApiError(0, "");
     }
@@ -158,7 +142,11 @@ export class ApiClient {
     return this.call("POST", "/auth/login", { email, password });
   }
   listTasks(options: { limit?: number; offset?: number } = {}): Promise<TaskPage> {
-    return this.call("GET", tasksPath(options));
+    const query = new URLSearchParams({
+      limit: String(options.limit ?? 100),
+      offset: String(options.offset ?? 0),
+    });
+    return this.call("GET", `/tasks?${query.toString()}`);
   }
   addTask(title: string, description = ""): Promise<Task> {
     return this.call("POST", "/tasks", { title, description });
