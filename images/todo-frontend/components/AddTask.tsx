@@ -1,5 +1,6 @@
 "use client";
 import { type FormEvent, type RefObject, useState } from "react";
+import { useHydrated } from "@/lib/hydrated";
 import { check, refusal, TITLE_MAX } from "@/lib/limits";
 import { CountedInput } from "./CountedInput";
 import { Icon } from "./Icon";
@@ -23,6 +24,7 @@ export function AddTask({
   const [title, setTitle] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -68,7 +70,7 @@ export function AddTask({
           enterKeyHint="done"
           aria-keyshortcuts="n"
         />
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button type="submit" className="button button--primary" disabled={busy || !hydrated}>
           <Icon name="plus" />
           {busy ? "Adding…" : "Add"}
         </button>

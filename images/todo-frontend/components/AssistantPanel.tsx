@@ -1,6 +1,7 @@
 "use client";
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
+import { useHydrated } from "@/lib/hydrated";
 import { check, MESSAGE_MAX, refusal } from "@/lib/limits";
 import { type Explained, explain } from "@/lib/messages";
 import { CountedInput } from "./CountedInput";
@@ -45,6 +46,7 @@ export function AssistantPanel({
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const [problem, setProblem] = useState<Explained | null>(null);
   const [fieldProblem, setFieldProblem] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -208,7 +210,7 @@ export function AssistantPanel({
             variant="primary"
             label="Send"
             title="Send (Enter)"
-            disabled={busy}
+            disabled={busy || !hydrated}
           />
         </div>
         <TitleCounter id="assistant-counter" text={draft} max={MESSAGE_MAX} />

@@ -11,6 +11,7 @@ import {
 } from "react";
 import { type Explained, explain } from "@/lib/messages";
 import { length, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/limits";
+import { useHydrated } from "@/lib/hydrated";
 import { browserClient, saveSession, takeNotice } from "@/lib/session";
 import { Brand, Icon } from "./Icon";
 import { Notice } from "./Notice";
@@ -91,6 +92,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const hydrated = useHydrated();
 
   useEffect(() => setNotice(takeNotice()), []);
 
@@ -181,7 +183,11 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
               </Link>
             )}
           </Notice>
-          <button type="submit" className="button button--primary button--block" disabled={busy}>
+          <button
+            type="submit"
+            className="button button--primary button--block"
+            disabled={busy || !hydrated}
+          >
             {busy ? "Please wait…" : signup ? "Create account" : "Log in"}
           </button>
         </form>

@@ -111,7 +111,27 @@ async function open(
     if (options.unseen) await context.clearCookies();
   }
   await page.goto(`${base}${options.path ?? "/"}`);
+  await interactive(page);
   return { page, context };
+}
+
+/**
+ * Waits until React runs the page: its forms keep their submit buttons disabled until then
+ * (lib/hydrated.ts). A server-drawn screen is on screen, and `load` has fired, before that.
+ */
+async function interactive(page: Page): Promise<void> {
+  await expect.poll(() => page.locator("form button[type=submit]:disabled").count()).toBe(0);
+}
+
+/** Holds the page's scripts back until `release()`: what a slow phone network does. */
+async function holdScripts(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/chunks/*.js", async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
 }
 
 /** The session's cookie as Playwright takes it (name and value of lib/session-cookie.ts's text). */
@@ -399,6 +419,7 @@ describe("through the Ingress stand-in", () => {
     await seed(bea, ["Bea's task"]);
     const { page, context } = await open({ account: ada });
     await row(page, "Ada's task").waitFor();
+    // (open() waited for the scripts: before them, a changed cookie only reloads the page.)
     // Another tab of this browser logs in as Bea: the cookie all tabs share is now hers.
     await context.addCookies([{ ...cookieOf(bea), url: ingress.url }]);
     await page.getByLabel("New task").fill("Typed on Ada's screen");
@@ -582,6 +603,58 @@ describe("the task screen's first page, drawn by the server", () => {
     } finally {
       ingress.api = backend;
     }
+  });
+});
+
+describe("before the page's scripts have run", () => {
+  it("log-in cannot be sent: the password never reaches the address, and what was typed stays", async () => {
+    const account = await signUp(backend);
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    const release = await holdScripts(page);
+    await page.goto(`${ingress.url}/login`, { waitUntil: "domcontentloaded" });
+    const button = page.getByRole("button", { name: "Log in" });
+    expect(await button.isDisabled()).toBe(true);
+    await page.getByLabel("Email").fill(account.user.email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByLabel("Password").press("Enter");
+    await button.click({ force: true });
+    // The browser would have sent the form itself, as a GET: /login?email=…&password=….
+    await page.waitForTimeout(300);
+    expect(page.url()).toBe(`${ingress.url}/login`);
+    release();
+    await interactive(page);
+    expect(page.url()).toBe(`${ingress.url}/login`);
+    expect(await page.getByLabel("Email").inputValue()).toBe(account.user.email);
+    expect(await page.getByLabel("Password").inputValue()).toBe("correct horse battery");
+    await page.getByLabel("Password").press("Enter");
+    await expect.poll(() => page.url()).toBe(`${ingress.url}/`);
+    await page.getByTestId("account-button").waitFor();
+    await context.close();
+  });
+
+  it("the server-drawn task screen adds nothing and stays where it is", async () => {
+    const account = await signUp(backend);
+    await seed(account, ["Buy milk"]);
+    const context = await browser.newContext({ viewport: PHONE });
+    await context.addCookies([{ ...cookieOf(account), url: ingress.url }]);
+    const page = await context.newPage();
+    const release = await holdScripts(page);
+    await page.goto(`${ingress.url}/`, { waitUntil: "domcontentloaded" });
+    await row(page, "Buy milk").waitFor();
+    expect(await page.getByRole("button", { name: "Add", exact: true }).isDisabled()).toBe(true);
+    await page.getByLabel("New task").fill("Typed too early");
+    await page.getByLabel("New task").press("Enter");
+    await page.waitForTimeout(300);
+    expect(page.url()).toBe(`${ingress.url}/`);
+    release();
+    await interactive(page);
+    expect(page.url()).toBe(`${ingress.url}/`);
+    await page.getByLabel("New task").fill("Typed in time");
+    await page.getByLabel("New task").press("Enter");
+    await row(page, "Typed in time").waitFor();
+    expect(await serverTitles(account)).toEqual(["Typed in time", "Buy milk"]);
+    await context.close();
   });
 });
 
