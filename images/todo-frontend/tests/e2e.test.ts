@@ -318,6 +318,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 
 /** Measures, checks accessibility, and saves the screen for review. */
 async function screen(page: Page, name: string, size: Size, scheme: Scheme): Promise<void> {
+  await interactive(page); // as people see it once it works: no submit button still disabled
   expect(await layoutProblems(page), `${name} layout`).toEqual([]);
   expect(await accessibilityViolations(page), `${name} accessibility`).toEqual([]);
   await page.screenshot({
@@ -899,6 +900,7 @@ describe("delete with undo", () => {
     expect(await toast.count()).toBe(0);
     // Leaving the page would send a delete still waiting: none is waiting, so nothing is lost.
     await page.reload();
+    await interactive(page);
     await row(page, "Third").waitFor();
     expect(await titles(page)).toEqual(["First", "Second", "Third"]);
     expect(await serverTitles(account)).toEqual(["First", "Second", "Third"]);
