@@ -49,7 +49,7 @@ export function AddTask({
   }
 
   return (
-    <form ref={formRef} className="add" onSubmit={submit} noValidate>
+    <form ref={formRef} className="add" method="post" onSubmit={submit} noValidate>
       <label htmlFor="new-task" className="sr-only">
         New task
       </label>

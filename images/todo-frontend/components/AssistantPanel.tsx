@@ -165,7 +165,7 @@ export function AssistantPanel({
           </p>
         )}
       </div>
-      <form className="composer" onSubmit={submit} noValidate>
+      <form className="composer" method="post" onSubmit={submit} noValidate>
         <Notice problem={problem} onRetry={failed === null ? undefined : () => void send(failed)}>
           {problem?.newChat && (
             <button type="button" className="button" onClick={newChat}>

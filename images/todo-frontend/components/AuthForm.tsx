@@ -143,7 +143,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
             <p className="notice__body">{notice}</p>
           </div>
         )}
-        <form ref={formRef} onSubmit={submit} noValidate>
+        <form ref={formRef} method="post" onSubmit={submit} noValidate>
           {signup && (
             <FormField
               name="name"
