@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
 import { firstFamily, fontScript } from "@/lib/font";
+import { FORM_GUARD_SCRIPT } from "@/lib/form-guard";
 import { THEME_COLOR } from "@/lib/theme";
 import "./globals.css";
 
@@ -38,6 +39,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en" className={inter.variable} suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: fontScript(family) }} />
+        {/* Before any bundle: no form is sent before React runs it (lib/form-guard.ts). */}
+        <script dangerouslySetInnerHTML={{ __html: FORM_GUARD_SCRIPT }} />
       </head>
       <body>
         <a className="skip" href="#main">

@@ -1,7 +1,7 @@
 "use client";
 import { type FormEvent, type RefObject, useState } from "react";
-import { useHydrated } from "@/lib/hydrated";
 import { check, refusal, TITLE_MAX } from "@/lib/limits";
+import { useReadyForm } from "@/lib/ready-form";
 import { CountedInput } from "./CountedInput";
 import { Icon } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
@@ -24,7 +24,7 @@ export function AddTask({
   const [title, setTitle] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
+  useReadyForm(formRef);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -70,7 +70,7 @@ export function AddTask({
           enterKeyHint="done"
           aria-keyshortcuts="n"
         />
-        <button type="submit" className="button button--primary" disabled={busy || !hydrated}>
+        <button type="submit" className="button button--primary" disabled={busy}>
           <Icon name="plus" />
           {busy ? "Adding…" : "Add"}
         </button>

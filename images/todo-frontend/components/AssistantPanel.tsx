@@ -1,9 +1,9 @@
 "use client";
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { ApiClient, ChatTurn, TaskChange } from "@/lib/api";
-import { useHydrated } from "@/lib/hydrated";
 import { check, MESSAGE_MAX, refusal } from "@/lib/limits";
 import { type Explained, explain } from "@/lib/messages";
+import { useReadyForm } from "@/lib/ready-form";
 import { CountedInput } from "./CountedInput";
 import { Icon, IconButton } from "./Icon";
 import { Notice } from "./Notice";
@@ -46,7 +46,8 @@ export function AssistantPanel({
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
+  const formRef = useRef<HTMLFormElement>(null);
+  useReadyForm(formRef);
   const [problem, setProblem] = useState<Explained | null>(null);
   const [fieldProblem, setFieldProblem] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -165,7 +166,7 @@ export function AssistantPanel({
           </p>
         )}
       </div>
-      <form className="composer" method="post" onSubmit={submit} noValidate>
+      <form ref={formRef} className="composer" method="post" onSubmit={submit} noValidate>
         <Notice problem={problem} onRetry={failed === null ? undefined : () => void send(failed)}>
           {problem?.newChat && (
             <button type="button" className="button" onClick={newChat}>
@@ -210,7 +211,7 @@ export function AssistantPanel({
             variant="primary"
             label="Send"
             title="Send (Enter)"
-            disabled={busy || !hydrated}
+            disabled={busy}
           />
         </div>
         <TitleCounter id="assistant-counter" text={draft} max={MESSAGE_MAX} />

@@ -11,7 +11,7 @@ import {
 } from "react";
 import { type Explained, explain } from "@/lib/messages";
 import { length, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/limits";
-import { useHydrated } from "@/lib/hydrated";
+import { useReadyForm } from "@/lib/ready-form";
 import { browserClient, saveSession, takeNotice } from "@/lib/session";
 import { Brand, Icon } from "./Icon";
 import { Notice } from "./Notice";
@@ -92,7 +92,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  const hydrated = useHydrated();
+  useReadyForm(formRef);
 
   useEffect(() => setNotice(takeNotice()), []);
 
@@ -183,11 +183,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
               </Link>
             )}
           </Notice>
-          <button
-            type="submit"
-            className="button button--primary button--block"
-            disabled={busy || !hydrated}
-          >
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
             {busy ? "Please wait…" : signup ? "Create account" : "Log in"}
           </button>
         </form>

@@ -1,7 +1,8 @@
 "use client";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import type { Task } from "@/lib/api";
 import { check, refusal, TITLE_MAX } from "@/lib/limits";
+import { useReadyForm } from "@/lib/ready-form";
 import { CountedInput } from "./CountedInput";
 import { Icon, IconButton } from "./Icon";
 import { TitleCounter } from "./TitleCounter";
@@ -27,6 +28,8 @@ export function TaskItem({
   const [title, setTitle] = useState(task.title);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useReadyForm(form, editing);
   const id = `task-${task.id}`;
 
   function cancel() {
@@ -66,7 +69,9 @@ export function TaskItem({
     return (
       <li className="task task--editing" data-testid="task">
         <form
+          ref={form}
           className="edit__row"
+          method="post"
           onSubmit={save}
           onKeyDown={(e) => {
             if (e.key === "Escape") {

@@ -116,11 +116,23 @@ async function open(
 }
 
 /**
- * Waits until React runs the page: its forms keep their submit buttons disabled until then
- * (lib/hydrated.ts). A server-drawn screen is on screen, and `load` has fired, before that.
+ * Waits until React runs the page's forms: each marks itself ready once hydrated (lib/form-guard.ts).
+ * A server-drawn screen is on screen, and `load` has fired, before that.
  */
 async function interactive(page: Page): Promise<void> {
-  await expect.poll(() => page.locator("form button[type=submit]:disabled").count()).toBe(0);
+  await expect
+    .poll(() => page.locator("form:not([data-ready]):not([method=dialog])").count())
+    .toBe(0);
+}
+
+/** The page's navigations from now on: a form the browser sends itself is one. */
+function navigations(page: Page): { method: string; url: string }[] {
+  const seen: { method: string; url: string }[] = [];
+  page.on("request", (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+      seen.push({ method: request.method(), url: request.url() });
+  });
+  return seen;
 }
 
 /** Holds the page's scripts back until `release()`: what a slow phone network does. */
@@ -328,7 +340,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 
 /** Measures, checks accessibility, and saves the screen for review. */
 async function screen(page: Page, name: string, size: Size, scheme: Scheme): Promise<void> {
-  await interactive(page); // as people see it once it works: no submit button still disabled
+  await interactive(page); // as people see it once it works
   expect(await layoutProblems(page), `${name} layout`).toEqual([]);
   expect(await accessibilityViolations(page), `${name} accessibility`).toEqual([]);
   await page.screenshot({
@@ -627,39 +639,41 @@ describe("before the page's scripts have run", () => {
     const page = await context.newPage();
     const release = await holdScripts(page);
     await page.goto(`${ingress.url}/login`, { waitUntil: "domcontentloaded" });
-    const button = page.getByRole("button", { name: "Log in" });
-    expect(await button.isDisabled()).toBe(true);
+    const sent = navigations(page);
+    expect(await page.locator("form[data-ready]").count()).toBe(0);
     await page.getByLabel("Email").fill(account.user.email);
     await page.getByLabel("Password").fill("correct horse battery");
+    // Enter, the button, and a script's requestSubmit() (a password manager's auto-submit):
+    // without the guard, each had the browser send /login?email=…&password=….
     await page.getByLabel("Password").press("Enter");
-    await button.click({ force: true });
-    // The browser would have sent the form itself, as a GET: /login?email=…&password=….
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.evaluate(() => document.querySelector("form")!.requestSubmit());
     await page.waitForTimeout(300);
-    expect(page.url()).toBe(`${ingress.url}/login`);
+    expect(sent).toEqual([]);
     release();
     await interactive(page);
-    expect(page.url()).toBe(`${ingress.url}/login`);
+    expect(sent).toEqual([]);
     expect(await page.getByLabel("Email").inputValue()).toBe(account.user.email);
     expect(await page.getByLabel("Password").inputValue()).toBe("correct horse battery");
     await page.getByLabel("Password").press("Enter");
     await expect.poll(() => page.url()).toBe(`${ingress.url}/`);
     await page.getByTestId("account-button").waitFor();
+    // React sent it: the page came by client-side navigation, never the browser's own GET.
+    expect(sent.filter((s) => s.url.includes("password"))).toEqual([]);
     await context.close();
   });
 
-  it("a script that submits the log-in form anyway sends it in a body, never in the address", async () => {
+  it("form.submit(), which no guard can cancel, sends the fields in a body, never in the address", async () => {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     await holdScripts(page); // never released: React does not run on this page
     await page.goto(`${ingress.url}/login`, { waitUntil: "domcontentloaded" });
+    const sent = navigations(page);
     await page.getByLabel("Email").fill("ada@example.com");
     await page.getByLabel("Password").fill("correct horse battery");
-    const sent = page.waitForRequest((request) => request.isNavigationRequest());
-    // What a password manager's auto-submit does: the disabled button does not stop it.
-    await page.evaluate(() => document.querySelector("form")!.requestSubmit());
-    const request = await sent;
-    expect(request.method()).toBe("POST");
-    expect(request.url()).toBe(`${ingress.url}/login`);
+    // submit() fires no submit event: the form's method="post" is what keeps the address clean.
+    await page.evaluate(() => document.querySelector("form")!.submit());
+    await expect.poll(() => sent).toEqual([{ method: "POST", url: `${ingress.url}/login` }]);
     await page.waitForLoadState("domcontentloaded");
     expect(page.url()).toBe(`${ingress.url}/login`);
     await page.getByRole("button", { name: "Log in" }).waitFor();
@@ -675,15 +689,16 @@ describe("before the page's scripts have run", () => {
     const release = await holdScripts(page);
     await page.goto(`${ingress.url}/`, { waitUntil: "domcontentloaded" });
     await row(page, "Buy milk").waitFor();
-    expect(await page.getByRole("button", { name: "Add", exact: true }).isDisabled()).toBe(true);
+    const sent = navigations(page);
     await page.getByLabel("New task").fill("Typed too early");
     await page.getByLabel("New task").press("Enter");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
     await page.waitForTimeout(300);
-    expect(page.url()).toBe(`${ingress.url}/`);
+    expect(sent).toEqual([]);
     expect(await serverTitles(account)).toEqual(["Buy milk"]);
     release();
     await interactive(page);
-    expect(page.url()).toBe(`${ingress.url}/`);
+    expect(sent).toEqual([]);
     // The text survived hydration (the field is controlled: lib's CountedInput takes it over).
     expect(await page.getByLabel("New task").inputValue()).toBe("Typed too early");
     await page.getByLabel("New task").press("Enter");
