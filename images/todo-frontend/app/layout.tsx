@@ -39,7 +39,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en" className={inter.variable} suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: fontScript(family) }} />
-        {/* Before any bundle: no form is sent before React runs it (lib/form-guard.ts). */}
+        {/* Runs before the body, and any form, is parsed: no form is sent before React runs it. */}
         <script dangerouslySetInnerHTML={{ __html: FORM_GUARD_SCRIPT }} />
       </head>
       <body>

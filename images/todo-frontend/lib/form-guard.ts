@@ -4,12 +4,13 @@
  * itself, as a GET to the page's own address, so a log-in put `?email=…&password=…` in the address
  * bar, the history and the Ingress's access log (reproduced in Chromium).
  *
- * - `FORM_GUARD_SCRIPT`, inline in the page's head, runs before any bundle and cancels the submit
- *   event of every form that React has not marked ready: Enter, a click on its button and a
- *   script's `requestSubmit()` send nothing, and what was typed stays in the fields. (A
+ * - `FORM_GUARD_SCRIPT`, inline in the page's head, runs before the body is parsed and cancels
+ *   the submit event of every form that React has not marked ready: Enter, a click on its button
+ *   and a script's `requestSubmit()` send nothing, and what was typed stays in the fields. (A
  *   `method="dialog"` form is let through: it only closes its dialog, and sends nothing.)
- * - `useReadyForm` (lib/ready-form.ts) marks a form once React has hydrated it (each Suspense boundary hydrates on its
- *   own, so each form says so itself). From then on its own `onSubmit` handles the event.
+ * - `useReadyForm` (lib/ready-form.ts) marks a form once React has hydrated it (each Suspense
+ *   boundary hydrates on its own, so each form says so itself). From then on its own `onSubmit`
+ *   handles the event.
  * - The forms are also `method="post"`: `form.submit()` fires no submit event, so nothing can
  *   cancel it; it then carries the fields in a body, never in the address.
  *
