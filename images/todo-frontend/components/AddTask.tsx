@@ -24,7 +24,7 @@ export function AddTask({
   const [title, setTitle] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useReadyForm(formRef);
+  const readyForm = useReadyForm(formRef);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -49,7 +49,7 @@ export function AddTask({
   }
 
   return (
-    <form ref={formRef} className="add" method="post" onSubmit={submit} noValidate>
+    <form ref={readyForm} className="add" method="post" onSubmit={submit} noValidate>
       <label htmlFor="new-task" className="sr-only">
         New task
       </label>

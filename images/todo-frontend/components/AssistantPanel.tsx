@@ -46,8 +46,7 @@ export function AssistantPanel({
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  useReadyForm(formRef);
+  const readyForm = useReadyForm();
   const [problem, setProblem] = useState<Explained | null>(null);
   const [fieldProblem, setFieldProblem] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -166,7 +165,7 @@ export function AssistantPanel({
           </p>
         )}
       </div>
-      <form ref={formRef} className="composer" method="post" onSubmit={submit} noValidate>
+      <form ref={readyForm} className="composer" method="post" onSubmit={submit} noValidate>
         <Notice problem={problem} onRetry={failed === null ? undefined : () => void send(failed)}>
           {problem?.newChat && (
             <button type="button" className="button" onClick={newChat}>

@@ -92,7 +92,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  useReadyForm(formRef);
+  const readyForm = useReadyForm(formRef);
 
   useEffect(() => setNotice(takeNotice()), []);
 
@@ -143,7 +143,7 @@ export function AuthForm({ mode }: { mode: "login" | "signup" }) {
             <p className="notice__body">{notice}</p>
           </div>
         )}
-        <form ref={formRef} method="post" onSubmit={submit} noValidate>
+        <form ref={readyForm} method="post" onSubmit={submit} noValidate>
           {signup && (
             <FormField
               name="name"

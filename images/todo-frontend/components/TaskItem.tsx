@@ -1,5 +1,5 @@
 "use client";
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { Task } from "@/lib/api";
 import { check, refusal, TITLE_MAX } from "@/lib/limits";
 import { useReadyForm } from "@/lib/ready-form";
@@ -28,8 +28,7 @@ export function TaskItem({
   const [title, setTitle] = useState(task.title);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  useReadyForm(form, editing);
+  const readyForm = useReadyForm();
   const id = `task-${task.id}`;
 
   function cancel() {
@@ -69,7 +68,7 @@ export function TaskItem({
     return (
       <li className="task task--editing" data-testid="task">
         <form
-          ref={form}
+          ref={readyForm}
           className="edit__row"
           method="post"
           onSubmit={save}

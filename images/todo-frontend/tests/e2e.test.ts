@@ -135,15 +135,36 @@ function navigations(page: Page): { method: string; url: string }[] {
   return seen;
 }
 
-/** Holds the page's scripts back until `release()`: what a slow phone network does. */
-async function holdScripts(page: Page): Promise<() => void> {
+/** A promise that resolves when `release()` is called (any number of times). */
+function gate(): { held: Promise<void>; release: () => void } {
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
+
+/** Holds the page's scripts back until `release()`: what a slow phone network does. */
+async function holdScripts(page: Page): Promise<() => void> {
+  const { held, release } = gate();
   await page.route("**/_next/static/chunks/*.js", async (route) => {
     await held;
     await route.continue();
   });
   return release;
+}
+
+/**
+ * Runs `body` while the Ingress stand-in holds `route` (e.g. "GET /api/tasks") on its way to the
+ * backend; `release()` lets it through, and it is let through in any case once `body` ends.
+ */
+async function whileHeld<T>(route: string, body: (release: () => void) => Promise<T>): Promise<T> {
+  const { held, release } = gate();
+  ingress.holds.set(route, held);
+  try {
+    return await body(release);
+  } finally {
+    release();
+    ingress.holds.delete(route);
+  }
 }
 
 /** The session's cookie as Playwright takes it (name and value of lib/session-cookie.ts's text). */
@@ -522,9 +543,7 @@ describe("through the Ingress stand-in", () => {
   it("shows loading skeletons, not a count of nothing, while the list is on its way", async () => {
     const account = await signUp(backend);
     await seed(account, ["Buy milk"]);
-    let release = () => {};
-    ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
-    try {
+    await whileHeld("GET /api/tasks", async (release) => {
       const { page, context } = await open({ account, unseen: true });
       await page.getByTestId("skeleton").waitFor();
       expect(await page.getByTestId("count").count()).toBe(0);
@@ -534,10 +553,7 @@ describe("through the Ingress stand-in", () => {
       expect(await page.getByTestId("skeleton").count()).toBe(0);
       expect(await page.getByTestId("count").innerText()).toBe("1 to do · 0 done");
       await context.close();
-    } finally {
-      release();
-      ingress.holds.clear();
-    }
+    });
   });
 });
 
@@ -594,9 +610,7 @@ describe("the task screen's first page, drawn by the server", () => {
   it("a backend slower than the page waits for (2 s): skeletons, then the browser's own request", async () => {
     const account = await signUp(backend);
     await seed(account, ["Buy milk"]);
-    let release = () => {};
-    ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
-    try {
+    await whileHeld("GET /api/tasks", async (release) => {
       const { name, value } = cookieOf(account);
       // The whole response, with the backend still held: the server gave up on it.
       const html = await (
@@ -609,10 +623,7 @@ describe("the task screen's first page, drawn by the server", () => {
       release();
       await row(page, "Buy milk").waitFor();
       await context.close();
-    } finally {
-      release();
-      ingress.holds.clear();
-    }
+    });
   });
 
   it("without the backend, the HTML leaves the list to the browser, which says what happened", async () => {
@@ -791,22 +802,12 @@ describe.each([
         ["Water the plants"],
       );
       // Held on its way, the list the browser loads itself shows its skeleton.
-      let release = () => {};
-      ingress.holds.set("GET /api/tasks", new Promise<void>((r) => (release = r)));
-      const { page, context } = await open({
-        size,
-        scheme,
-        account,
-        returning: true,
-        unseen: true,
+      const { page, context } = await whileHeld("GET /api/tasks", async () => {
+        const opened = await open({ size, scheme, account, returning: true, unseen: true });
+        await opened.page.getByTestId("skeleton").waitFor();
+        await screen(opened.page, "tasks-loading", size, scheme);
+        return opened;
       });
-      try {
-        await page.getByTestId("skeleton").waitFor();
-        await screen(page, "tasks-loading", size, scheme);
-      } finally {
-        release();
-        ingress.holds.clear();
-      }
       await rows(page).first().waitFor();
       if (size === DESKTOP) {
         await page.getByLabel("Message the assistant").fill("add Call the plumber");
