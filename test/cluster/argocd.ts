@@ -7,8 +7,8 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Binaries } from "./build.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { freePort, type Processes, waitFor } from "./processes.ts";
@@ -49,6 +49,15 @@ export async function startArgoCd(
   const { kubectl } = cluster;
   const dir = join(p.runDir, "argocd");
   mkdirSync(join(dir, "tmp"), { recursive: true });
+  // What the image has in /usr/local/bin, as the image's Dockerfile puts it there: module files
+  // are read-only and not executable, so they are copied and marked executable.
+  const pathDir = join(dir, "bin");
+  mkdirSync(pathDir, { recursive: true });
+  for (const script of bins.argocdPathScripts) {
+    const target = join(pathDir, basename(script));
+    copyFileSync(script, target);
+    chmodSync(target, 0o755);
+  }
   kubectl(["create", "namespace", ARGOCD_NAMESPACE]);
   kubectl(["apply", "--server-side", ...bins.crds.flatMap((f) => ["-f", f])]);
   kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
@@ -104,6 +113,7 @@ export async function startArgoCd(
     ARGOCD_GPG_ENABLED: "false",
     ARGOCD_CONTROLLER_REPLICAS: "1",
     TMPDIR: join(dir, "tmp"), // the repo-server's checkouts, removed with the run
+    PATH: `${pathDir}:${process.env.PATH}`,
     HOME: dir,
   };
   const redisAddress = `127.0.0.1:${redis}`;
@@ -121,6 +131,11 @@ export async function startArgoCd(
       "--metrics-port",
       String(repoMetrics),
       "--disable-tls",
+      // Its default is the in-pod path of the optional mTLS Secret (/app/config/reposerver/mtls/),
+      // which 3.6 refuses beside --disable-tls even when no such file exists: plain gRPC on
+      // loopback needs no client CA.
+      "--client-ca-path",
+      "",
       "--redis",
       redisAddress,
       "--revision-cache-expiration",

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { cacheRoot, VERSIONS } from "./versions.ts";
+import { cacheRoot, GO_TOOLCHAIN, VERSIONS } from "./versions.ts";
 
 export interface Binaries {
   etcd: string;
@@ -26,9 +26,15 @@ export interface Binaries {
   kubectl: string;
   kwok: string;
   argocd: string;
+  /**
+   * Helper scripts Argo CD's image puts on PATH (its Dockerfile copies them from `hack/`), from the
+   * pinned module: 3.6's repo-server runs `git-verify-wrapper.sh` for every manifest generation,
+   * and without it answers every request with a bare "permission denied".
+   */
+  argocdPathScripts: string[];
   /** kwok's stock stages (fast node and pod lifecycle), from its module at the pinned version. */
   kwokStages: string[];
-  /** CRD manifests from the pinned modules: Argo CD's, then External Secrets'. */
+  /** CRD manifests from the pinned modules: Argo CD's, External Secrets', Gateway API's. */
   crds: string[];
 }
 
@@ -38,7 +44,14 @@ const bin = (name: string, version: string) => join(root, "bin", `${name}-${vers
 function go(args: string[], cwd: string, env: Record<string, string> = {}): string {
   return execFileSync("go", args, {
     cwd,
-    env: { ...process.env, GOFLAGS: "-mod=mod", CGO_ENABLED: "0", ...env },
+    // GOTOOLCHAIN: a go.mod that needs a newer Go than the machine's fetches it as a module.
+    env: {
+      ...process.env,
+      GOFLAGS: "-mod=mod",
+      CGO_ENABLED: "0",
+      GOTOOLCHAIN: GO_TOOLCHAIN,
+      ...env,
+    },
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 << 20,
@@ -76,6 +89,13 @@ function buildModule(
   process.stderr.write(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
+/** The argument of a one-line directive (`go 1.26.0`, `godebug default=go1.26`) in a go.mod. */
+function directive(goModText: string, name: string): string {
+  const m = new RegExp(`^${name}\\s+(\\S+)\\s*$`, "m").exec(goModText);
+  if (!m) throw new Error(`no \`${name}\` line in the go.mod; has the module moved?`);
+  return m[1]!;
+}
+
 /** `replace` lines of a module's go.mod, minus local (./) targets, which a module zip lacks. */
 function replaceBlock(goModText: string, rewrite: (from: string, to: string) => string | null) {
   const lines: string[] = [];
@@ -105,6 +125,7 @@ export function build(): Binaries {
     argocd: bin("argocd", `${v.argocd}+loopback-metrics`),
     kwokStages: [],
     crds: [],
+    argocdPathScripts: [],
   };
 
   buildModule(
@@ -126,9 +147,13 @@ export function build(): Binaries {
   ) {
     const k8s = moduleDir("k8s.io/kubernetes", v.kubernetes);
     const staging = v.kubernetes.replace(/^v1\./, "v0.");
-    const replaces = replaceBlock(readFileSync(join(k8s, "go.mod"), "utf8"), (from, to) =>
+    const k8sGoMod = readFileSync(join(k8s, "go.mod"), "utf8");
+    const replaces = replaceBlock(k8sGoMod, (from, to) =>
       to.startsWith("./staging/") ? `${from} ${staging}` : null,
     );
+    // The release's own Go language version and GODEBUG defaults, so the binaries behave as built upstream.
+    const goLine = directive(k8sGoMod, "go");
+    const godebug = directive(k8sGoMod, "godebug");
     const [major, minor] = v.kubernetes.slice(1).split(".");
     const pkg = "k8s.io/component-base/version";
     const ldflags = [
@@ -139,7 +164,7 @@ export function build(): Binaries {
     ].join(" ");
     buildModule(
       `kubernetes-${v.kubernetes}`,
-      `module kubebin\n\ngo 1.24.0\n\ngodebug default=go1.24\n\nrequire k8s.io/kubernetes ${v.kubernetes}\n\n${replaces}\n`,
+      `module kubebin\n\ngo ${goLine}\n\ngodebug ${godebug}\n\nrequire k8s.io/kubernetes ${v.kubernetes}\n\n${replaces}\n`,
       { "tools.go": "package kubebin\n" },
       [
         { pkg: "k8s.io/kubernetes/cmd/kube-apiserver", out: out.kubeApiserver },
@@ -157,9 +182,10 @@ export function build(): Binaries {
   // its nested gitops-engine (replaced by ./gitops-engine upstream) comes at the version it requires.
   if (!existsSync(out.argocd)) {
     const argo = moduleDir("github.com/argoproj/argo-cd/v3", v.argocd);
-    const replaces = replaceBlock(readFileSync(join(argo, "go.mod"), "utf8"), (_from, to) =>
-      to.startsWith("./") ? null : to,
-    );
+    const argoGoMod = readFileSync(join(argo, "go.mod"), "utf8");
+    // Local targets (./gitops-engine) are left out: a module zip has none, and from 3.6 on the
+    // gitops-engine module is published at the same tag, which Argo CD's require line names.
+    const replaces = replaceBlock(argoGoMod, (_from, to) => (to.startsWith("./") ? null : to));
     // The application-controller binds its metrics server to 0.0.0.0 with no flag to change it;
     // everything the suite starts listens on 127.0.0.1 only. Go forbids overlays of module-cache
     // files, so the module is copied next to the build and that one line replaced in the copy.
@@ -179,7 +205,7 @@ export function build(): Binaries {
     writeFileSync(source, patched);
     buildModule(
       `argocd-${v.argocd}`,
-      `module argocdbin\n\ngo 1.25.5\n\nrequire github.com/argoproj/argo-cd/v3 ${v.argocd}\n\nreplace github.com/argoproj/argo-cd/v3 => ./argo-cd\n\n${replaces}\n`,
+      `module argocdbin\n\ngo ${directive(argoGoMod, "go")}\n\nrequire github.com/argoproj/argo-cd/v3 ${v.argocd}\n\nreplace github.com/argoproj/argo-cd/v3 => ./argo-cd\n\n${replaces}\n`,
       { "tools.go": "package argocdbin\n" },
       [{ pkg: "github.com/argoproj/argo-cd/v3/cmd", out: out.argocd }],
     );
@@ -192,13 +218,30 @@ export function build(): Binaries {
     "pod/fast/pod-complete.yaml",
     "pod/fast/pod-delete.yaml",
   ].map((file) => join(kwok, file));
-  const argo = join(moduleDir("github.com/argoproj/argo-cd/v3", v.argocd), "manifests", "crds");
+  const argoModule = moduleDir("github.com/argoproj/argo-cd/v3", v.argocd);
+  out.argocdPathScripts = ["git-verify-wrapper.sh", "gpg-wrapper.sh"].map((f) =>
+    join(argoModule, "hack", f),
+  );
+  const argo = join(argoModule, "manifests", "crds");
   const eso = moduleDir("github.com/external-secrets/external-secrets", v.externalSecrets);
+  const gateway = join(
+    moduleDir("sigs.k8s.io/gateway-api", v.gatewayApi),
+    "config",
+    "crd",
+    "standard",
+  );
   out.crds = [
-    ...["application-crd.yaml", "appproject-crd.yaml"].map((f) => join(argo, f)),
+    // ApplicationSet's too: argocd-server watches it, and logs an error a second without it.
+    ...["application-crd.yaml", "appproject-crd.yaml", "applicationset-crd.yaml"].map((f) =>
+      join(argo, f),
+    ),
     join(eso, "deploy", "crds", "bundle.yaml"),
+    // The standard channel only: what every conformant implementation serves.
+    ...["gatewayclasses", "gateways", "httproutes", "referencegrants"].map((kind) =>
+      join(gateway, `gateway.networking.k8s.io_${kind}.yaml`),
+    ),
   ];
-  for (const file of [...out.kwokStages, ...out.crds])
+  for (const file of [...out.kwokStages, ...out.crds, ...out.argocdPathScripts])
     if (!existsSync(file)) throw new Error(`expected ${file} in its module; has the layout moved?`);
   return out;
 }

@@ -12,11 +12,12 @@ import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { project } from "../../generate/project.ts";
+import { ENVIRONMENTS } from "../helpers.ts";
 import { ARGOCD_NAMESPACE, type ArgoCd, POLL_SECONDS, startArgoCd } from "./argocd.ts";
 import { type Binaries, build } from "./build.ts";
 import { type ControlPlane, startControlPlane } from "./control-plane.ts";
 import { Processes, sleep, waitFor } from "./processes.ts";
-import { StandIns } from "./stand-ins.ts";
+import { STAND_IN_CONTROLLER, StandIns } from "./stand-ins.ts";
 import { cacheRoot, VERSIONS } from "./versions.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -45,6 +46,7 @@ let bins: Binaries;
 let cluster: ControlPlane;
 let argo: ArgoCd;
 let standIns: StandIns;
+let failed = false;
 let gitRemote: string;
 const work = join(RUN, "work");
 
@@ -112,6 +114,7 @@ function renderedObjects(env: string, root = SOURCE): any[] {
 }
 
 beforeAll(async () => {
+  failed = true; // until the set-up finishes: a failed start keeps its logs too
   Processes.reapLeftovers(PID_FILE);
   rmSync(RUN, { recursive: true, force: true });
   mkdirSync(RUN, { recursive: true });
@@ -124,6 +127,21 @@ beforeAll(async () => {
   argo = await timed(`start Argo CD ${VERSIONS.argocd}`, () => startArgoCd(p, bins, cluster));
   standIns = new StandIns(bins, cluster, RUN);
   standIns.start();
+  // The platform's part: the GatewayClass each environment names, served here by the stand-in
+  // (a real cluster installs Envoy Gateway and its class; docs/operations.md).
+  const classes = new Set(ENVIRONMENTS.map((env) => env.routing.className));
+  cluster.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify({
+      apiVersion: "v1",
+      kind: "List",
+      items: [...classes].map((name) => ({
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name },
+        spec: { controllerName: STAND_IN_CONTROLLER },
+      })),
+    }),
+  });
 
   // The repository Argo CD follows: this tree's rendered/ and argocd/, the repository URL
   // replaced by a local bare repository (file://) that the test pushes to.
@@ -140,11 +158,18 @@ beforeAll(async () => {
     );
   }
   push("the rendered output under test");
+  failed = false;
 }, 40 * 60_000);
 
 afterAll(async () => {
   standIns?.stop();
   await p?.stopAll();
+  process.stdout.write(
+    `\n[cluster] versions: ${Object.entries(VERSIONS)
+      .filter(([name]) => !["kubeScore", "helm"].includes(name))
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ")}\n`,
+  );
   process.stdout.write(
     `\n[cluster] times:\n${timings.map(([w, s]) => `  ${s.toFixed(1).padStart(6)} s  ${w}`).join("\n")}\n`,
   );
@@ -153,7 +178,6 @@ afterAll(async () => {
   else rmSync(RUN, { recursive: true, force: true });
 });
 
-let failed = false;
 afterEach((ctx) => {
   if (ctx.task.result?.state === "fail") failed = true;
 });
@@ -268,6 +292,19 @@ describe("minikube through Argo CD", () => {
     }
     const job = cluster.get<any>("job", "todo-backend-migrate", NS);
     expect(job?.status?.succeeded).toBe(1);
+  });
+
+  it("routes through Gateway API: the HTTPRoute is accepted with its references resolved, and Argo CD reads it Healthy", async () => {
+    const route = cluster.get<any>("httproute", "todo-route", NS);
+    const conditions = Object.fromEntries(
+      (route?.status?.parents?.[0]?.conditions ?? []).map((c: any) => [c.type, c.status]),
+    );
+    expect(conditions).toEqual({ Accepted: "True", ResolvedRefs: "True" });
+    const tree = await argo.api("GET", "/api/v1/applications/todo-minikube/resource-tree");
+    const health = (kind: string, name: string) =>
+      tree.json.nodes?.find((n: any) => n.kind === kind && n.name === name)?.health?.status;
+    expect(health("Gateway", "todo-gateway")).toBe("Healthy");
+    expect(health("HTTPRoute", "todo-route")).toBe("Healthy");
   });
 
   it("applies a pushed change without any refresh, and prints the latency", async () => {

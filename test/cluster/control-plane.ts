@@ -126,7 +126,10 @@ export async function startControlPlane(p: Processes, bins: Binaries): Promise<C
     "--secure-port=0",
     "--use-service-account-credentials=false",
     `--service-account-private-key-file=${join(dir, "sa.key")}`,
-    "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller",
+    // No node IPAM (kwok's node has its pod range already). The cloud controllers
+    // (cloud-node-lifecycle, service-lb-controller) left kube-controller-manager in 1.37, and
+    // naming them now stops it at start.
+    "--controllers=*,-nodeipam",
     "-v=1",
   ]);
   p.start("kube-scheduler", bins.kubeScheduler, [

@@ -1,23 +1,32 @@
 /**
  * The real components the cluster suite builds from their Go modules, pinned in one place. The
- * README's walkthrough names the same Argo CD version (test/cluster/versions.test.ts keeps them equal).
+ * docs name the same versions (docs/operations.md). Every pin is on a line
+ * its upstream still supports: Argo CD's three newest minors, Kubernetes' three newest minors.
  *
- * Argo CD v3.3.10: v3.3.7 never polls git (a cherry-pick reverted in v3.3.8); from v3.3.14 on, the
- * 3.3 releases do not build from modules alone (`k.ManageServerSideDiffDryRuns undefined`: their
- * code needs the nested ./gitops-engine, which is not in the module zip, and no published
- * gitops-engine version has that method). v3.3.10 is the newest 3.3 that builds and polls.
+ * Argo CD v3.6.2: from 3.6 on, gitops-engine is published as its own module at the same tag
+ * (`github.com/argoproj/argo-cd/gitops-engine/v3`), so the release builds from modules alone. Its
+ * go.mod says `go 1.27.0`: the build runs with `GOTOOLCHAIN` set to {@link GO_TOOLCHAIN}.
+ * etcd v3.7.0 is the version Kubernetes v1.37 names (`build/dependencies.yaml`).
  */
 export const VERSIONS = {
-  etcd: "v3.6.16",
-  kubernetes: "v1.34.4",
+  etcd: "v3.7.0",
+  kubernetes: "v1.37.2",
   kwok: "v0.8.0",
-  argocd: "v3.3.10",
+  argocd: "v3.6.2",
   externalSecrets: "v1.3.2",
   /** The manifest linter (npm run test:generator, test/kube-score.test.ts). */
   kubeScore: "v1.20.0",
   /** What npm run bench compares `npm run render` with (`helm template`, scripts/bench.ts). */
   helm: "v4.3.1",
+  /** Gateway API CRDs (standard channel), from the module at this version. */
+  gatewayApi: "v1.6.3",
 } as const;
+
+/**
+ * The Go toolchain the builds ask for. Argo CD 3.6's go.mod needs Go 1.27; with this set the go
+ * command fetches that toolchain from the Go module proxy (once, ~10 s) instead of failing.
+ */
+export const GO_TOOLCHAIN = "go1.27.3";
 
 /** Where the binaries live: a user-level cache keyed by version, never inside the clone. */
 export function cacheRoot(): string {
