@@ -47,8 +47,21 @@ export const defaults = {
       startup: { path: "/healthz", ...probeTimings.startup },
     },
   },
-  ingress: { className: "nginx", host: "todo.local", annotations: {} },
-  ingressControllerNamespace: "ingress-nginx",
+  // Gateway API with Envoy Gateway (GatewayClass `eg`), whose proxies run in its own namespace
+  // and carry the name and namespace of the Gateway they serve (docs/operations.md).
+  routing: {
+    kind: "gateway",
+    className: "eg",
+    host: "todo.local",
+    annotations: {},
+    proxies: {
+      namespace: "envoy-gateway-system",
+      podLabels: {
+        "gateway.envoyproxy.io/owning-gateway-name": "todo-gateway",
+        "gateway.envoyproxy.io/owning-gateway-namespace": "todo",
+      },
+    },
+  },
   // Kubernetes' own defaults (kubeadm, minikube): pods 10.244.0.0/16, Services 10.96.0.0/12.
   clusterNetwork: { podCIDRs: ["10.244.0.0/16"], serviceCIDRs: ["10.96.0.0/12"] },
   // Destination, project and revision default to this cluster, AppProject todo and main.

@@ -10,7 +10,7 @@ export default {
   name: "minikube",
   // `minikube image build` produces todo-backend:latest inside the cluster (data model values).
   allowMutableImageTags: true,
-  ingress: { ...defaults.ingress, host: "todo.local" },
+  routing: { ...defaults.routing, host: "todo.local" },
   secrets: { provider: "bootstrap" },
   database: {
     mode: "in-cluster",

@@ -9,8 +9,8 @@ export default {
   ...defaults,
   name: "staging",
   config: { ...defaults.config, environment: "staging" },
-  ingress: {
-    ...defaults.ingress,
+  routing: {
+    ...defaults.routing,
     host: "todo.staging.example.com",
     annotations: { "cert-manager.io/cluster-issuer": "letsencrypt" },
     tls: { secretName: "todo-staging-tls" },

@@ -44,6 +44,16 @@ export function kindsOf(objects: readonly ObjectHeader[]): {
 }
 
 const appLabels = () => labels("gitops");
+
+/**
+ * How Argo CD compares and applies, for every Application: Server-Side Diff (a dry-run apply on the
+ * API server, stable since Argo CD 3.1) sees defaults, admission webhooks and CRD schemas as the
+ * cluster does, instead of guessing them locally; Server-Side Apply (from 3.6 it implies
+ * Server-Side Diff) applies as `kubectl apply --server-side` does, with field ownership, and has no
+ * 256 KiB last-applied annotation to outgrow.
+ */
+const compareOptions = { "argocd.argoproj.io/compare-options": "ServerSideDiff=true" };
+const SERVER_SIDE_APPLY = "ServerSideApply=true";
 const projectWave = { "argocd.argoproj.io/sync-wave": "-1" };
 
 /** The Application that deploys one environment from `rendered/<env>`. */
@@ -53,6 +63,7 @@ export function application(env: Environment): Application {
       name: `todo-${env.name}`,
       namespace: project.argocdNamespace,
       labels: appLabels(),
+      annotations: compareOptions,
       // Deleting the Application deletes what it deployed, instead of orphaning it.
       finalizers: [RESOURCES_FINALIZER],
     },
@@ -71,7 +82,7 @@ export function application(env: Environment): Application {
         ...(env.argocd.sync === "automated"
           ? { automated: { enabled: true, prune: true, selfHeal: true } }
           : {}),
-        syncOptions: ["PruneLast=true"],
+        syncOptions: ["PruneLast=true", SERVER_SIDE_APPLY],
         retry,
       },
     },
@@ -140,6 +151,7 @@ export function rootApplication(): Application {
       name: project.rootApplication,
       namespace: project.argocdNamespace,
       labels: appLabels(),
+      annotations: compareOptions,
     },
     spec: {
       project: project.rootProject,
@@ -150,7 +162,11 @@ export function rootApplication(): Application {
         directory: { exclude: `{${rootFileName()}}` },
       },
       destination: { server: IN_CLUSTER, namespace: project.argocdNamespace },
-      syncPolicy: { automated: { enabled: true, prune: true, selfHeal: true }, retry },
+      syncPolicy: {
+        automated: { enabled: true, prune: true, selfHeal: true },
+        syncOptions: [SERVER_SIDE_APPLY],
+        retry,
+      },
     },
   });
 }

@@ -206,6 +206,41 @@ const database = z.discriminatedUnion("mode", [
   }),
 ]);
 
+/** Label keys and values as Kubernetes accepts them (the `label-syntax` rule checks them again). */
+const labelMap = z.record(z.string().min(1, "must not be empty"), z.string());
+
+/**
+ * How requests reach the app: `/api` to the backend unchanged, everything else to the frontend,
+ * on one host. Both kinds render the same routes; they differ in what carries them.
+ */
+const routing = z.strictObject({
+  /**
+   * `gateway`: a Gateway API Gateway (rendered in the app's namespace, its listener holding the
+   * TLS certificate) and an HTTPRoute attached to it. The default: ingress-nginx, the controller
+   * most Ingresses were written for, was retired in March 2026.
+   * `ingress`: the data model's Ingress, for clusters that still run a maintained Ingress controller.
+   */
+  kind: z.enum(["gateway", "ingress"]),
+  /** GatewayClass (`gateway`) or IngressClass (`ingress`) the cluster's controller serves. */
+  className: dnsLabel,
+  /** Host the app is served on. @default "todo.local" */
+  host: z.string().regex(INGRESS_HOST, "must be a DNS host name such as todo.example.com"),
+  /** Extra annotations on the Gateway or Ingress, e.g. for cert-manager. Never `rewrite-target` (docs/data-model.md). @default {} */
+  annotations: z.record(z.string(), z.string()),
+  /** TLS certificate Secret in the app's namespace, provided in the cluster (e.g. by cert-manager). @default none */
+  tls: z.strictObject({ secretName: dnsLabel }).optional(),
+  /**
+   * Where the pods that forward requests to the app run (the gateway's data plane, or the
+   * Ingress controller): the NetworkPolicies admit these pods, and only these, to the two Services.
+   */
+  proxies: z.strictObject({
+    /** Their namespace (e.g. `envoy-gateway-system` for Envoy Gateway's default deployment). */
+    namespace: dnsLabel,
+    /** Labels that select them in it; empty admits every pod of that namespace. @default {} */
+    podLabels: labelMap,
+  }),
+});
+
 const argocd = z.strictObject({
   /** Argo CD destination server. @default "https://kubernetes.default.svc" (in-cluster) */
   server: z
@@ -246,20 +281,9 @@ export const environmentDataSchema = z
     }),
     backend: workload,
     frontend: workload,
-    ingress: z.strictObject({
-      /** Ingress class. @default "nginx" */
-      className: dnsLabel,
-      /** Host the app is served on. @default "todo.local" */
-      host: z.string().regex(INGRESS_HOST, "must be a DNS host name such as todo.example.com"),
-      /** Extra annotations, e.g. for cert-manager. Never `rewrite-target` (docs/data-model.md 8.1). @default {} */
-      annotations: z.record(z.string(), z.string()),
-      /** TLS certificate Secret, provided in the cluster (e.g. by cert-manager). @default none */
-      tls: z.strictObject({ secretName: dnsLabel }).optional(),
-    }),
+    routing,
     secrets,
     database,
-    /** Namespace of the ingress controller, allowed in by the NetworkPolicies. */
-    ingressControllerNamespace: dnsLabel,
     /**
      * The cluster's own address ranges. Egress to "the internet" excepts them: under Calico an
      * ipBlock of 0.0.0.0/0 also matches every pod and Service, so without the except an egress
@@ -295,13 +319,13 @@ export const environmentDataSchema = z
     if (env.database.mode === "in-cluster") {
       checkResources(env.database.resources, ["database", "resources"], ctx);
     }
-    const rewrite = Object.keys(env.ingress.annotations).find((key) =>
+    const rewrite = Object.keys(env.routing.annotations).find((key) =>
       key.endsWith("/rewrite-target"),
     );
     if (rewrite !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["ingress", "annotations", rewrite],
+        path: ["routing", "annotations", rewrite],
         message:
           "must not be set: a rewrite sends /api/tasks to the backend as / (docs/data-model.md 8.1); the backend serves /api itself",
       });

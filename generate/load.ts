@@ -101,8 +101,8 @@ export function collisions(environments: readonly Environment[]): string[] {
         `both deploy to namespace "${env.namespace}" of cluster ${env.argocd.server} (argocd.server, namespace)`,
     },
     {
-      what: (env: Environment) => env.ingress.host,
-      say: (env: Environment) => `both serve host ${env.ingress.host} (ingress.host)`,
+      what: (env: Environment) => env.routing.host,
+      say: (env: Environment) => `both serve host ${env.routing.host} (routing.host)`,
     },
   ];
   for (const claim of claims) {

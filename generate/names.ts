@@ -1,6 +1,6 @@
 /**
  * The names and ports every component agrees on: the data model's, in one place, so that a
- * Service, the Ingress, a NetworkPolicy and the frontend's backend URL cannot disagree.
+ * Service, a route, a NetworkPolicy and the frontend's backend URL cannot disagree.
  */
 export const APP_NAME = "todo-app";
 export const PART_OF = "todo-system";
@@ -41,6 +41,10 @@ export const database = {
   db: "todo",
 } as const;
 export const INGRESS = "todo-ingress";
+/** The environment's own Gateway, the HTTPRoute to the two Services, and the HTTP-to-HTTPS redirect. */
+export const GATEWAY = "todo-gateway";
+export const ROUTE = "todo-route";
+export const HTTPS_REDIRECT = "todo-https-redirect";
 
 /** The backend's in-cluster URL, read by the frontend server at run time. */
 export const BACKEND_URL = `http://${backend.service}:${backend.port}`;

@@ -1,6 +1,6 @@
 /**
  * NetworkPolicy pieces. The namespace denies everything by default; each component's own
- * policy opens exactly the paths it needs (docs/data-model.md 9: ingress controller to both Services,
+ * policy opens exactly the paths it needs (docs/data-model.md: the gateway's proxies to both Services,
  * frontend to backend, backend to its database and DNS).
  */
 import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
@@ -27,14 +27,17 @@ export const dnsEgress: EgressRule = {
   ],
 };
 
-/** Traffic from the ingress controller's namespace to a port. */
-export function fromIngressController(env: Environment, port: number): IngressRule {
+/**
+ * Traffic from the pods that forward requests to the app (the gateway's data plane or the Ingress
+ * controller: `routing.proxies`) to a port.
+ */
+export function fromProxies(env: Environment, port: number): IngressRule {
+  const { namespace, podLabels } = env.routing.proxies;
   return {
     from: [
       {
-        namespaceSelector: {
-          matchLabels: { "kubernetes.io/metadata.name": env.ingressControllerNamespace },
-        },
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+        ...(Object.keys(podLabels).length > 0 ? { podSelector: { matchLabels: podLabels } } : {}),
       },
     ],
     ports: [tcp(port)],

@@ -8,7 +8,8 @@
  *   ExternalSecret that creates `todo-secrets`, Services and NetworkPolicies;
  * - database (-2): the in-cluster database, once its ServiceAccount, Service and policy exist;
  * - migration (-1): the schema migration Job (a Sync hook), once the database is ready;
- * - app (0, the default, never written): Deployments, their disruption budgets and the Ingress.
+ * - app (0, the default, never written): Deployments, their disruption budgets and the routes
+ *   (Gateway and HTTPRoutes, or the Ingress).
  */
 const WAVES = { setup: "-3", database: "-2", migration: "-1" } as const;
 

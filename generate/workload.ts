@@ -329,7 +329,7 @@ type WorkloadSettings = Environment["backend"];
  * environment, the graceful stop, an HTTP port behind a Service, a disruption budget, and the
  * lint checks it does not need. The component adds its containers' own parts and its policy.
  */
-export function servedByIngress(
+export function servedBehindRoutes(
   env: Environment,
   settings: WorkloadSettings,
   app: { service: string; port: number; drainSeconds: number },

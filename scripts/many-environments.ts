@@ -45,7 +45,7 @@ export default {
   ...base,
   name: "${name}",
   namespace: "todo-${name}",
-  ingress: { ...base.ingress, host: "${name}.staging.example.com" },
+  routing: { ...base.routing, host: "${name}.staging.example.com" },
 };
 `,
     );

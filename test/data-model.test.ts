@@ -17,7 +17,9 @@ describe("the data model's objects in rendered/minikube", () => {
     ["Service", "todo-backend-svc"],
     ["Deployment", "todo-frontend"],
     ["Service", "todo-frontend-svc"],
-    ["Ingress", "todo-ingress"],
+    // The data model's Ingress, corrected to Gateway API (docs/data-model.md).
+    ["Gateway", "todo-gateway"],
+    ["HTTPRoute", "todo-route"],
   ])("%s/%s is rendered", (kind, name) => {
     expect(() => find(objects, kind, name)).not.toThrow();
   });

@@ -71,10 +71,10 @@ describe("a bad environment names the field and the rule", () => {
     [
       "an invalid host",
       "staging",
-      (d) => (d.ingress.host = "Todo_App.example.com"),
-      /^ingress\.host: must be a DNS host name/,
+      (d) => (d.routing.host = "Todo_App.example.com"),
+      /^routing\.host: must be a DNS host name/,
     ],
-    ["a host with no domain", "staging", (d) => (d.ingress.host = "localhost"), /^ingress\.host: /],
+    ["a host with no domain", "staging", (d) => (d.routing.host = "localhost"), /^routing\.host: /],
     [
       "a latest tag where not allowed",
       "staging",
@@ -138,8 +138,8 @@ describe("a bad environment names the field and the rule", () => {
     [
       "a rewrite-target annotation",
       "minikube",
-      (d) => (d.ingress.annotations["nginx.ingress.kubernetes.io/rewrite-target"] = "/"),
-      /^ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/rewrite-target: must not be set/,
+      (d) => (d.routing.annotations["nginx.ingress.kubernetes.io/rewrite-target"] = "/"),
+      /^routing\.annotations\.nginx\.ingress\.kubernetes\.io\/rewrite-target: must not be set/,
     ],
     [
       "an unknown secrets provider",
@@ -172,7 +172,7 @@ describe("a bad environment names the field and the rule", () => {
   it("reports every problem at once, not only the first", () => {
     const problems = problemsAfter("staging", (d, i) => {
       d.backend.replicas = -1;
-      d.ingress.host = "-bad-";
+      d.routing.host = "-bad-";
       i.staging.frontend.tag = "latest";
     });
     expect(problems.length).toBeGreaterThanOrEqual(3);

@@ -24,6 +24,21 @@ export function environment(name: string): Environment {
 
 export const ENVIRONMENTS = Object.keys(DATA).map(environment);
 
+/**
+ * Staging with the data model's Ingress instead of a Gateway (`routing.kind: ingress`), for the
+ * tests that must hold for either kind of routing. Not an environment of the repository.
+ */
+export function ingressVariant(): Environment {
+  const data = clone(DATA.staging!) as EnvironmentData & { routing: { kind: string } };
+  data.routing = {
+    ...data.routing,
+    kind: "ingress",
+    className: "nginx-maintained",
+    proxies: { namespace: "ingress-system", podLabels: { app: "ingress-controller" } },
+  };
+  return resolveEnvironment("staging", data, clone(IMAGES));
+}
+
 /** The plain objects an environment renders. */
 export function objectsOf(env: Environment): KubeObject[] {
   return buildObjects(env).map((m) => JSON.parse(JSON.stringify(m.toJSON())) as KubeObject);

@@ -5,6 +5,8 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IGateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
+import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
@@ -20,7 +22,7 @@ import { providedSecrets } from "../generate/components/secrets.ts";
 import { buildObjects } from "../generate/render.ts";
 import type { KubeObject } from "../generate/serialize.ts";
 import { validateObjects } from "../generate/validate.ts";
-import { ENVIRONMENTS, find, objectsOf, REPO } from "./helpers.ts";
+import { ENVIRONMENTS, find, ingressVariant, objectsOf, REPO } from "./helpers.ts";
 
 type Workload = IDeployment | IStatefulSet | IJob;
 const workloadsOf = (objects: KubeObject[]) =>
@@ -36,7 +38,45 @@ const selects = (
   Object.keys(selector).length > 0 &&
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
-describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment %s", (_, env) => {
+/**
+ * What the routing serves, whichever kind carries it: per host and path, the Service and port
+ * requests go to, and the certificate Secret that host is served with over HTTPS.
+ */
+function servedRoutes(objects: KubeObject[]) {
+  const routes: { host: string; path: string; service: string; port?: number }[] = [];
+  const tls = new Map<string, string>();
+  for (const ing of objects.filter((o) => o.kind === "Ingress") as unknown as IIngress[]) {
+    for (const rule of ing.spec?.rules ?? [])
+      for (const p of rule.http?.paths ?? [])
+        routes.push({
+          host: rule.host ?? "*",
+          path: p.path ?? "/",
+          service: p.backend.service?.name ?? "",
+          port: p.backend.service?.port?.number,
+        });
+    for (const t of ing.spec?.tls ?? [])
+      for (const host of t.hosts ?? []) tls.set(host, t.secretName ?? "");
+  }
+  const gateways = objects.filter((o) => o.kind === "Gateway") as unknown as IGateway[];
+  for (const gw of gateways)
+    for (const l of gw.spec.listeners)
+      if (l.protocol === "HTTPS")
+        tls.set(l.hostname ?? "*", l.tls?.certificateRefs?.[0]?.name ?? "");
+  for (const route of objects.filter((o) => o.kind === "HTTPRoute") as unknown as IHTTPRoute[])
+    for (const host of route.spec.hostnames ?? [])
+      for (const rule of route.spec.rules ?? [])
+        for (const m of rule.matches ?? [])
+          for (const b of rule.backendRefs ?? [])
+            routes.push({ host, path: m.path?.value ?? "/", service: b.name, port: b.port });
+  return { routes, tls };
+}
+
+const VARIANTS = [
+  ...ENVIRONMENTS.map((env) => [env.name, env] as const),
+  ["staging with an Ingress", ingressVariant()] as const,
+];
+
+describe.each(VARIANTS)("environment %s", (_, env) => {
   const objects = objectsOf(env);
 
   it("every object passes its schema and the cross-object checks", () => {
@@ -90,28 +130,57 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     }
   });
 
-  it("the Ingress sends /api to the backend and / to the frontend, unchanged, on the environment's host", () => {
-    const ing = find<IIngress>(objects, "Ingress", "todo-ingress");
-    expect(ing.spec?.ingressClassName).toBe(env.ingress.className);
-    expect(
-      Object.keys(ing.metadata?.annotations ?? {}).filter(
-        (k) => k.includes("rewrite") || k === "kubernetes.io/ingress.class",
-      ),
-    ).toEqual([]);
-    const rule = ing.spec?.rules?.[0];
-    expect(rule?.host).toBe(env.ingress.host);
-    const routes = new Map((rule?.http?.paths ?? []).map((p) => [p.path, p.backend.service]));
-    for (const [path, service] of routes) {
-      if (service === undefined) throw new Error(`${path} has no Service backend`);
-      const svc = find<IService>(objects, "Service", service.name);
+  it("the routing sends /api to the backend and / to the frontend, unchanged, on the environment's host", () => {
+    const { routes, tls } = servedRoutes(objects);
+    expect(new Set(routes.map((r) => r.host))).toEqual(new Set([env.routing.host]));
+    for (const r of routes) {
+      const svc = find<IService>(objects, "Service", r.service);
       expect(
         svc.spec?.ports?.map((p) => p.port),
-        path,
-      ).toContain(service.port?.number);
+        r.path,
+      ).toContain(r.port);
     }
-    expect(routes.get("/api")?.name).toBe("todo-backend-svc");
-    expect(routes.get("/")?.name).toBe("todo-frontend-svc");
-    expect(ing.spec?.tls?.[0]?.secretName).toBe(env.ingress.tls?.secretName);
+    const to = (path: string) => routes.filter((r) => r.path === path).map((r) => r.service);
+    expect(to("/api")).toEqual(["todo-backend-svc"]);
+    expect(to("/")).toEqual(["todo-frontend-svc"]);
+    // No rewrite of any kind: the backend serves /api itself.
+    const text = JSON.stringify(objects.filter((o) => ["Ingress", "HTTPRoute"].includes(o.kind)));
+    expect(text).not.toMatch(/rewrite|URLRewrite|ingress\.class/);
+    expect(tls.get(env.routing.host)).toBe(env.routing.tls?.secretName);
+  });
+
+  it("renders the routing the environment chose, and nothing of the other kind", () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    const gateway = env.routing.kind === "gateway";
+    expect(kinds.has("Gateway") && kinds.has("HTTPRoute")).toBe(gateway);
+    expect(kinds.has("Ingress")).toBe(!gateway);
+    if (gateway) {
+      const gw = find<IGateway>(objects, "Gateway", "todo-gateway");
+      expect(gw.spec.gatewayClassName).toBe(env.routing.className);
+      // Only this namespace's routes attach to this host's listeners.
+      for (const l of gw.spec.listeners) expect(l.allowedRoutes?.namespaces?.from).toBe("Same");
+    } else {
+      expect(find<IIngress>(objects, "Ingress", "todo-ingress").spec?.ingressClassName).toBe(
+        env.routing.className,
+      );
+    }
+  });
+
+  it("with TLS, plain HTTP only redirects to HTTPS", () => {
+    if (env.routing.tls === undefined || env.routing.kind !== "gateway") return;
+    const routes = objects.filter((o) => o.kind === "HTTPRoute") as unknown as IHTTPRoute[];
+    for (const route of routes) {
+      const onHttp = route.spec.parentRefs?.some((p) => p.sectionName === "http");
+      const redirects = route.spec.rules?.every((r) =>
+        r.filters?.some(
+          (f) => f.type === "RequestRedirect" && f.requestRedirect?.scheme === "https",
+        ),
+      );
+      expect(
+        onHttp ? redirects && (route.spec.rules ?? []).every((r) => !r.backendRefs) : true,
+        route.metadata?.name,
+      ).toBe(true);
+    }
   });
 
   it("every pod runs hardened: non-root numeric user, no escalation, no capabilities, read-only root, no token", () => {
@@ -157,7 +226,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     );
     expect(chat).toBeGreaterThan(0);
     expect(drain).toBeGreaterThan(chat);
-    // X-Forwarded-For is believed from the cluster's pods (the ingress controller) only.
+    // X-Forwarded-For is believed from the cluster's pods (the gateway's proxies) only.
     expect(c.env?.find((e) => e.name === "FORWARDED_ALLOW_IPS")?.value).toBe(
       env.clusterNetwork.podCIDRs.join(","),
     );
@@ -293,16 +362,25 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("environment 
     /** Whether the policies let `from` open a connection to the pods of app `to` on `port`. */
     const allowsIn = (from: Peer, to: string, port: number) => allows("Ingress", to, from, port);
     const allowsOut = (from: string, to: Peer, port: number) => allows("Egress", from, to, port);
+    // A pod of the gateway's data plane (or the Ingress controller), as routing.proxies describes it.
     const controller = {
-      namespace: env.ingressControllerNamespace,
-      labels: { "app.kubernetes.io/name": "ingress-nginx" },
+      namespace: env.routing.proxies.namespace,
+      labels: { ...env.routing.proxies.podLabels, "app.kubernetes.io/name": "proxy" },
+    };
+    const otherProxy = {
+      namespace: env.routing.proxies.namespace,
+      labels: { app: "another-gateway" },
     };
     const pod = (app: string) => ({ namespace: env.namespace, labels: podLabels(app) });
     const dns = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
 
-    it("lets the ingress controller reach both Services' pods", () => {
+    it("lets the gateway's proxies reach both Services' pods, and no other pod of their namespace", () => {
       expect(allowsIn(controller, "todo-frontend", 3000)).toBe(true);
       expect(allowsIn(controller, "todo-backend", 8000)).toBe(true);
+      if (Object.keys(env.routing.proxies.podLabels).length > 0) {
+        expect(allowsIn(otherProxy, "todo-frontend", 3000)).toBe(false);
+        expect(allowsIn(otherProxy, "todo-backend", 8000)).toBe(false);
+      }
     });
     it("lets the frontend reach the backend, both ways round", () => {
       expect(allowsOut("todo-frontend", pod("todo-backend"), 8000)).toBe(true);

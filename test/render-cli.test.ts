@@ -111,8 +111,8 @@ describe("check", () => {
     ],
     [
       "a deleted file",
-      (dir) => unlink(join(dir, "rendered/staging/ingress-todo-ingress.yaml")),
-      /missing\s+rendered\/staging\/ingress-todo-ingress\.yaml/,
+      (dir) => unlink(join(dir, "rendered/staging/httproute-todo-route.yaml")),
+      /missing\s+rendered\/staging\/httproute-todo-route\.yaml/,
     ],
     [
       "an extra file",

@@ -169,7 +169,7 @@ describe("generated environments", () => {
     expect(again.stderr).toContain("environment files as one bundle");
     const reference = run([SOURCES, "check", "--root", dir], { env: traced() });
     expect(reference.status, reference.stdout).toBe(0);
-    expect((await output(dir)).rendered.get("env-0007/ingress-todo-ingress.yaml")).toContain(
+    expect((await output(dir)).rendered.get("env-0007/httproute-todo-route.yaml")).toContain(
       "env-7777.staging.example.com",
     );
 
@@ -194,7 +194,7 @@ export const broken = ;
         ...env,
         name,
         namespace: `todo-${name}`,
-        ingress: { ...env.ingress, host: `${name}.example.com` },
+        routing: { ...env.routing, host: `${name}.example.com` },
       };
     });
     environments[3]!.namespace = "Not A Label";

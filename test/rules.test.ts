@@ -160,11 +160,11 @@ describe("label-syntax", () => {
   it("refuses an annotation key the API server would refuse, such as YAML's merge key", () => {
     for (const key of ["<<", "has space", "-leading", "UPPER_prefix.io/name", "a/b/c"]) {
       const objects = fresh();
-      (pick(objects, "Ingress", "todo-ingress").metadata.annotations ??= {})[key] = "x";
+      (pick(objects, "Gateway", "todo-gateway").metadata.annotations ??= {})[key] = "x";
       const found = labelSyntax.check(objects, context("minikube"));
       expect(found, key).toEqual([
         expect.objectContaining({
-          object: "Ingress/todo-ingress",
+          object: "Gateway/todo-gateway",
           field: `metadata.annotations.${key}`,
           rule: "label-syntax",
           message: expect.stringMatching(/is not a valid annotation key/),
@@ -174,7 +174,7 @@ describe("label-syntax", () => {
   });
   it("takes any text as an annotation's value, and prefixed keys", () => {
     const objects = fresh();
-    (pick(objects, "Ingress", "todo-ingress").metadata.annotations ??= {})["example.com/note"] =
+    (pick(objects, "Gateway", "todo-gateway").metadata.annotations ??= {})["example.com/note"] =
       "Free text: <<, spaces, 100 characters and more".repeat(3);
     expect(labelSyntax.check(objects, context("minikube"))).toEqual([]);
   });
@@ -255,11 +255,17 @@ const ENV_BREAKS: Record<string, [env: string, kind: string, name: string, (o: J
     "todo-backend",
     (o) => (o.spec.selector.matchLabels = { app: "gone" }),
   ],
-  "ingress-backends": [
+  "route-backends": [
     "staging",
-    "Ingress",
-    "todo-ingress",
-    (o) => (o.spec.tls[0].secretName = "not-provided"),
+    "Gateway",
+    "todo-gateway",
+    (o) => (o.spec.listeners[1].tls.certificateRefs[0].name = "not-provided"),
+  ],
+  "route-parents": [
+    "staging",
+    "HTTPRoute",
+    "todo-route",
+    (o) => (o.spec.hostnames = ["other.example.com"]),
   ],
   "distinct-probes": [
     "minikube",

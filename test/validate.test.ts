@@ -90,18 +90,24 @@ describe("validateObjects", () => {
       { object: "Service/todo-backend-svc", field: "spec.selector" },
     ],
     [
-      "an Ingress backend to a missing Service",
-      (get) =>
-        (get("Ingress", "todo-ingress").spec.rules[0].http.paths[0].backend.service.name =
-          "todo-api-svc"),
-      { object: "Ingress/todo-ingress", field: "spec.rules[0].http.paths[0].backend.service" },
+      "an HTTPRoute backend to a missing Service",
+      (get) => (get("HTTPRoute", "todo-route").spec.rules[0].backendRefs[0].name = "todo-api-svc"),
+      { object: "HTTPRoute/todo-route", field: "spec.rules[0].backendRefs[0]" },
     ],
     [
-      "an Ingress backend to a missing port",
-      (get) =>
-        (get("Ingress", "todo-ingress").spec.rules[0].http.paths[1].backend.service.port.number =
-          80),
-      { object: "Ingress/todo-ingress", field: "spec.rules[0].http.paths[1].backend.service.port" },
+      "an HTTPRoute backend to a missing port",
+      (get) => (get("HTTPRoute", "todo-route").spec.rules[1].backendRefs[0].port = 80),
+      { object: "HTTPRoute/todo-route", field: "spec.rules[1].backendRefs[0].port" },
+    ],
+    [
+      "an HTTPRoute on a listener the Gateway does not have",
+      (get) => (get("HTTPRoute", "todo-route").spec.parentRefs[0].sectionName = "https"),
+      { object: "HTTPRoute/todo-route", field: "spec.parentRefs[0].sectionName" },
+    ],
+    [
+      "an HTTPRoute attached to a Gateway that is not rendered",
+      (get) => (get("HTTPRoute", "todo-route").spec.parentRefs[0].name = "shared"),
+      { object: "HTTPRoute/todo-route", field: "spec.parentRefs[0]" },
     ],
     [
       "a missing ConfigMap",

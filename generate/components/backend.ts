@@ -1,11 +1,11 @@
 import type { Environment } from "../environment.ts";
 import { imageReference } from "../environment.ts";
 import { APP_SECRET, APP_UID, backend as names, CONFIG_MAP, frontend } from "../names.ts";
-import { dnsEgress, fromApp, fromIngressController, toDatabase, toInternet } from "../network.ts";
+import { dnsEgress, fromApp, fromProxies, toDatabase, toInternet } from "../network.ts";
 import {
   containerSecurityContext,
   scratchVolumes,
-  servedByIngress,
+  servedBehindRoutes,
   workload,
 } from "../workload.ts";
 
@@ -33,7 +33,7 @@ export function backendRuntime(env: Environment) {
 /** The FastAPI backend (data model 2.4, 2.5): Deployment, Service, and what keeps them safe. */
 export function backend(env: Environment) {
   const runtime = backendRuntime(env);
-  const served = servedByIngress(env, env.backend, names);
+  const served = servedBehindRoutes(env, env.backend, names);
   return workload(env, {
     app: names.name,
     component: COMPONENT,
@@ -48,14 +48,15 @@ export function backend(env: Environment) {
         env: [
           // The drain the grace period is computed from, so the two cannot disagree.
           { name: "GRACEFUL_SHUTDOWN_SECONDS", value: String(names.drainSeconds) },
-          // X-Forwarded-For is believed only from the ingress controller, whose pods have
-          // addresses of the cluster's pod range; from anyone else it could be forged.
+          // X-Forwarded-For is believed only from the gateway's proxies (or the Ingress
+          // controller), whose pods have addresses of the cluster's pod range; from anyone
+          // else it could be forged.
           { name: "FORWARDED_ALLOW_IPS", value: env.clusterNetwork.podCIDRs.join(",") },
         ],
       },
     ],
     policy: {
-      ingress: [fromIngressController(env, names.port), fromApp(frontend.name, names.port)],
+      ingress: [fromProxies(env, names.port), fromApp(frontend.name, names.port)],
       // HTTPS out for the OpenAI API.
       egress: [dnsEgress, toDatabase(env), toInternet(env, 443)],
     },

@@ -1,11 +1,11 @@
 import type { Environment } from "../environment.ts";
 import { imageReference } from "../environment.ts";
 import { APP_UID, backend, BACKEND_URL, frontend as names } from "../names.ts";
-import { dnsEgress, fromIngressController, toApp } from "../network.ts";
+import { dnsEgress, fromProxies, toApp } from "../network.ts";
 import {
   containerSecurityContext,
   scratchVolumes,
-  servedByIngress,
+  servedBehindRoutes,
   workload,
 } from "../workload.ts";
 
@@ -19,7 +19,7 @@ export function frontend(env: Environment) {
     tmp: { mountPath: "/tmp", sizeLimit: "64Mi" },
     "next-cache": { mountPath: "/app/.next/cache", sizeLimit: "128Mi" },
   });
-  const served = servedByIngress(env, settings, names);
+  const served = servedBehindRoutes(env, settings, names);
   return workload(env, {
     app: names.name,
     component: COMPONENT,
@@ -33,7 +33,7 @@ export function frontend(env: Environment) {
         imagePullPolicy: settings.pullPolicy,
         ...served.container,
         env: [
-          // Read by the frontend server at run time to forward /api when no Ingress is in
+          // Read by the frontend server at run time to forward /api when no route is in
           // front; not NEXT_PUBLIC_*, which Next.js freezes into the bundle at build time.
           { name: "BACKEND_URL", value: BACKEND_URL },
           { name: "PORT", value: String(names.port) },
@@ -47,7 +47,7 @@ export function frontend(env: Environment) {
       },
     ],
     policy: {
-      ingress: [fromIngressController(env, names.port)],
+      ingress: [fromProxies(env, names.port)],
       egress: [dnsEgress, toApp(backend.name, backend.port)],
     },
   });

@@ -6,9 +6,9 @@ import { backend } from "./backend.ts";
 import { config } from "./config.ts";
 import { database } from "./database.ts";
 import { frontend } from "./frontend.ts";
-import { ingress } from "./ingress.ts";
 import { migration } from "./migration.ts";
 import { namespace } from "./namespace.ts";
+import { routing } from "./routing.ts";
 import { secrets } from "./secrets.ts";
 
 import type { Validatable } from "../validate.ts";
@@ -25,5 +25,5 @@ export const components: Component[] = [
   migration,
   backend,
   frontend,
-  ingress,
+  routing,
 ];

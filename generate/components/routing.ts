@@ -1,43 +1,127 @@
+import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
+import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { Environment } from "../environment.ts";
 import { labels } from "../labels.ts";
-import { backend, frontend, INGRESS } from "../names.ts";
+import { backend, frontend, GATEWAY, HTTPS_REDIRECT, INGRESS, ROUTE } from "../names.ts";
+
+/** The two routes every kind of routing serves: `/api` unchanged to the backend, the rest to the frontend. */
+const ROUTES = [
+  { path: "/api", service: backend.service, port: backend.port },
+  { path: "/", service: frontend.service, port: frontend.port },
+] as const;
+
+/** How requests reach the app: a Gateway and its HTTPRoutes, or the data model's Ingress. */
+export function routing(env: Environment) {
+  return env.routing.kind === "gateway" ? gateway(env) : ingress(env);
+}
+
+function metadata(env: Environment, name: string, annotations: Record<string, string> = {}) {
+  return {
+    name,
+    namespace: env.namespace,
+    labels: labels("routing"),
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+}
 
 /**
- * Ingress `todo-ingress` (data model 2.8, corrected): `/api` to the backend unchanged (no
+ * Gateway `todo-gateway` and HTTPRoute `todo-route`. The Gateway is the environment's own, in
+ * its namespace: the certificate Secret stays beside the listener that uses it (no cross-namespace
+ * reference, so no ReferenceGrant), and `allowedRoutes: Same` keeps other namespaces' routes off
+ * this host. With TLS, the plain HTTP listener only redirects to HTTPS.
+ */
+function gateway(env: Environment) {
+  const { host, tls, className, annotations } = env.routing;
+  const sameNamespace = { namespaces: { from: "Same" as const } };
+  const http = {
+    name: "http",
+    protocol: "HTTP",
+    port: 80,
+    hostname: host,
+    allowedRoutes: sameNamespace,
+  };
+  const https =
+    tls === undefined
+      ? undefined
+      : {
+          name: "https",
+          protocol: "HTTPS",
+          port: 443,
+          hostname: host,
+          tls: {
+            mode: "Terminate" as const,
+            certificateRefs: [{ kind: "Secret", name: tls.secretName }],
+          },
+          allowedRoutes: sameNamespace,
+        };
+  const parent = (sectionName: string) => [{ name: GATEWAY, sectionName }];
+  const objects: (Gateway | HTTPRoute)[] = [
+    new Gateway({
+      metadata: metadata(env, GATEWAY, annotations),
+      spec: {
+        gatewayClassName: className,
+        listeners: https === undefined ? [http] : [http, https],
+      },
+    }),
+    new HTTPRoute({
+      metadata: metadata(env, ROUTE),
+      spec: {
+        parentRefs: parent(https === undefined ? "http" : "https"),
+        hostnames: [host],
+        rules: ROUTES.map((r) => ({
+          matches: [{ path: { type: "PathPrefix" as const, value: r.path } }],
+          backendRefs: [{ name: r.service, port: r.port }],
+        })),
+      },
+    }),
+  ];
+  if (https !== undefined) {
+    objects.push(
+      new HTTPRoute({
+        metadata: metadata(env, HTTPS_REDIRECT),
+        spec: {
+          parentRefs: parent("http"),
+          hostnames: [host],
+          rules: [
+            {
+              filters: [
+                {
+                  type: "RequestRedirect" as const,
+                  requestRedirect: { scheme: "https", statusCode: 301 },
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+  }
+  return objects;
+}
+
+/**
+ * Ingress `todo-ingress` (the data model's, corrected): `/api` to the backend unchanged (no
  * rewrite-target; the backend serves `/api` itself), everything else to the frontend;
  * `ingressClassName` instead of the deprecated annotation; TLS where the environment sets it.
  */
-export function ingress(env: Environment) {
-  const settings = env.ingress;
-  const route = (path: string, service: string, port: number) => ({
-    path,
-    pathType: "Prefix" as const,
-    backend: { service: { name: service, port: { number: port } } },
-  });
-  const annotations =
-    Object.keys(settings.annotations).length > 0 ? settings.annotations : undefined;
+function ingress(env: Environment) {
+  const { host, tls, className, annotations } = env.routing;
   return [
     new Ingress({
-      metadata: {
-        name: INGRESS,
-        namespace: env.namespace,
-        labels: labels("ingress"),
-        ...(annotations === undefined ? {} : { annotations }),
-      },
+      metadata: metadata(env, INGRESS, annotations),
       spec: {
-        ingressClassName: settings.className,
-        ...(settings.tls === undefined
-          ? {}
-          : { tls: [{ hosts: [settings.host], secretName: settings.tls.secretName }] }),
+        ingressClassName: className,
+        ...(tls === undefined ? {} : { tls: [{ hosts: [host], secretName: tls.secretName }] }),
         rules: [
           {
-            host: settings.host,
+            host,
             http: {
-              paths: [
-                route("/api", backend.service, backend.port),
-                route("/", frontend.service, frontend.port),
-              ],
+              paths: ROUTES.map((r) => ({
+                path: r.path,
+                pathType: "Prefix" as const,
+                backend: { service: { name: r.service, port: { number: r.port } } },
+              })),
             },
           },
         ],

@@ -41,6 +41,6 @@ export function providedSecrets(env: Environment): string[] {
   const provided: string[] = [];
   if (env.secrets.provider === "bootstrap") provided.push(APP_SECRET);
   if (env.database.mode === "in-cluster") provided.push(DB_SECRET);
-  if (env.ingress.tls !== undefined) provided.push(env.ingress.tls.secretName);
+  if (env.routing.tls !== undefined) provided.push(env.routing.tls.secretName);
   return provided;
 }

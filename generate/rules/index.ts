@@ -11,7 +11,6 @@ import { disruptionBudgetTargets } from "./disruption-budget-targets.ts";
 import { distinctProbes } from "./distinct-probes.ts";
 import { ephemeralStorage } from "./ephemeral-storage.ts";
 import { gracefulStop } from "./graceful-stop.ts";
-import { ingressBackends } from "./ingress-backends.ts";
 import { labelSyntax } from "./label-syntax.ts";
 import { namespace } from "./namespace.ts";
 import { noSecretValues } from "./no-secret-values.ts";
@@ -19,6 +18,8 @@ import { objectNames } from "./object-names.ts";
 import { podReferences } from "./pod-references.ts";
 import { portSyntax } from "./port-syntax.ts";
 import { probePorts } from "./probe-ports.ts";
+import { routeBackends } from "./route-backends.ts";
+import { routeParents } from "./route-parents.ts";
 import type { ArgocdRule, EnvironmentRule, Rule } from "./rule.ts";
 import { schema } from "./schema.ts";
 import { selectorMatchesTemplate } from "./selector-matches-template.ts";
@@ -37,7 +38,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   podReferences,
   serviceTargets,
   disruptionBudgetTargets,
-  ingressBackends,
+  routeBackends,
+  routeParents,
   distinctProbes,
   ephemeralStorage,
   gracefulStop,

@@ -8,12 +8,13 @@
  * Dependencies: the Namespace; a pod's ServiceAccount, ConfigMaps, Secrets (a rendered Secret, or
  * the ExternalSecret whose target it is) and volume claims; the Services a pod reaches (its
  * NetworkPolicies' egress to pods of this namespace, and the Services that select those pods); a
- * StatefulSet's governing Service; an Ingress's backend Services and TLS Secret. Secrets the
+ * StatefulSet's governing Service; a route's backend Services, TLS Secrets and parent Gateway. Secrets the
  * environment provides by its own means exist before any sync and are no dependency.
  */
 import type { KubeObject } from "../serialize.ts";
 import { SYNC_WAVE } from "../sync-waves.ts";
 import { selects, templateOf as template } from "./pods.ts";
+import { backendRefs, certificateRefs, parentRefs } from "./routes.ts";
 import { annotations, describe, type EnvironmentRule, type Problem } from "./rule.ts";
 
 const PHASES = ["PreSync", "Sync", "PostSync"] as const;
@@ -132,27 +133,13 @@ function podNeeds(o: KubeObject, objects: readonly KubeObject[]): Need[] {
   ];
 }
 
-function ingressNeeds(o: KubeObject): Need[] {
-  const spec = o.spec as {
-    tls?: { secretName?: string }[];
-    rules?: { http?: { paths?: { backend: { service?: { name: string } } }[] } }[];
-  };
-  const needs: Need[] = [];
-  spec.rules?.forEach((rule, i) =>
-    rule.http?.paths?.forEach((path, j) => {
-      if (path.backend.service)
-        needs.push({
-          kind: "Service",
-          name: path.backend.service.name,
-          field: `spec.rules[${i}].http.paths[${j}].backend.service`,
-        });
-    }),
-  );
-  spec.tls?.forEach((tls, i) => {
-    if (tls.secretName)
-      needs.push({ kind: "Secret", name: tls.secretName, field: `spec.tls[${i}].secretName` });
-  });
-  return needs;
+/** A route's backend Services, its certificates and its parent Gateways. */
+function routeNeeds(o: KubeObject): Need[] {
+  return [
+    ...backendRefs(o).map((r) => ({ kind: "Service", name: r.service, field: r.field })),
+    ...certificateRefs(o).map((r) => ({ kind: "Secret", name: r.name, field: r.field })),
+    ...parentRefs(o).map((r) => ({ kind: "Gateway", name: r.gateway, field: r.field })),
+  ];
 }
 
 export const waveOrder: EnvironmentRule = {
@@ -186,7 +173,7 @@ export const waveOrder: EnvironmentRule = {
             ]
           : []),
         ...podNeeds(o, objects),
-        ...(o.kind === "Ingress" ? ingressNeeds(o) : []),
+        ...routeNeeds(o),
       ];
       const own = syncPosition(o);
       for (const need of needs) {
