@@ -23,6 +23,14 @@ describe.each(docs)("%s", (_, text) => {
     for (const v of all(/--kubernetes-version=(v\S+)/g, text)) expect(v).toBe(VERSIONS.kubernetes);
     for (const v of all(/Kubernetes (v1\.\d+\.\d+)/g, text)) expect(v).toBe(VERSIONS.kubernetes);
   });
+  it("names no other Argo CD 3.x or Kubernetes 1.3x release than the pinned ones", () => {
+    // v3.3.15 is named once, as the release that fixed the advisories of older 3.3 pins.
+    const argo = new Set([VERSIONS.argocd, VERSIONS.etcd, "v3.3.15"]);
+    for (const v of all(/\b(v3\.\d+\.\d+)\b/g, text)) expect(argo).toContain(v);
+    // v1.38.1 is minikube's release, which the walkthrough pins.
+    const kube = new Set([VERSIONS.kubernetes, "v1.38.1"]);
+    for (const v of all(/\b(v1\.3\d\.\d+)\b/g, text)) expect(kube).toContain(v);
+  });
   it("installs no retired ingress controller", () => {
     expect(text).not.toMatch(/--addons=ingress|ingress-nginx\/controller-v/);
   });
