@@ -11,6 +11,14 @@ const ROUTES = [
   { path: "/", service: frontend.service, port: frontend.port },
 ] as const;
 
+/**
+ * How long a proxy waits for an answer: the chat's own deadline (25 s) must end well inside it,
+ * so that the app's 504 with its reason reaches the user rather than the proxy's bare one. Set
+ * on the HTTPRoute because Gateway implementations differ by default (Envoy's route default is
+ * 15 s); ingress-nginx's default was 60 s, which the Ingress keeps.
+ */
+export const ROUTE_TIMEOUT = "60s";
+
 /** How requests reach the app: a Gateway and its HTTPRoutes, or the data model's Ingress. */
 export function routing(env: Environment) {
   return env.routing.kind === "gateway" ? gateway(env) : ingress(env);
@@ -72,6 +80,7 @@ function gateway(env: Environment) {
         rules: ROUTES.map((r) => ({
           matches: [{ path: { type: "PathPrefix" as const, value: r.path } }],
           backendRefs: [{ name: r.service, port: r.port }],
+          timeouts: { request: ROUTE_TIMEOUT },
         })),
       },
     }),

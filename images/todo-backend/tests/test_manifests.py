@@ -25,6 +25,29 @@ def rendered(env: str, name: str) -> dict:
     return yaml.safe_load((REPO / "rendered" / env / name).read_text())
 
 
+# nginx's proxy-read-timeout when an Ingress sets none.
+NGINX_PROXY_READ_TIMEOUT = 60
+
+
+def api_route(env: str) -> dict:
+    """The path prefix that reaches the backend, and how long the proxy waits on it, from the
+    environment's routing: an HTTPRoute (Gateway API) or the data model's Ingress."""
+    folder = REPO / "rendered" / env
+    for file in sorted(folder.glob("httproute-*.yaml")):
+        for rule in yaml.safe_load(file.read_text())["spec"].get("rules", []):
+            if any(b["name"] == "todo-backend-svc" for b in rule.get("backendRefs", [])):
+                timeout = rule.get("timeouts", {}).get("request")
+                assert timeout is not None and timeout.endswith("s"), "the API's route must state its timeout"
+                return {"prefix": rule["matches"][0]["path"]["value"], "timeout": int(timeout[:-1])}
+    ingress = rendered(env, "ingress-todo-ingress.yaml")
+    annotations = ingress["metadata"].get("annotations", {})
+    path = next(
+        p for p in ingress["spec"]["rules"][0]["http"]["paths"] if p["backend"]["service"]["name"] == "todo-backend-svc"
+    )
+    timeout = int(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout", NGINX_PROXY_READ_TIMEOUT))
+    return {"prefix": path["path"], "timeout": timeout}
+
+
 @pytest.fixture(scope="module")
 def routes() -> set[tuple[str, str]]:
     app = create_app(Settings(DATABASE_URL="postgresql://u@127.0.0.1:1/db", JWT_SECRET=JWT_SECRET))
@@ -52,13 +75,10 @@ def test_ports_and_ingress_reach_the_api(env: str, routes: set[tuple[str, str]])
     assert container["ports"][0]["containerPort"] == port
     service = rendered(env, "service-todo-backend-svc.yaml")
     assert service["spec"]["ports"][0]["targetPort"] == port
-    ingress = rendered(env, "ingress-todo-ingress.yaml")
-    api = next(
-        p for p in ingress["spec"]["rules"][0]["http"]["paths"] if p["backend"]["service"]["name"] == "todo-backend-svc"
-    )
-    # The Ingress forwards the prefix unchanged, so every API route must live under it.
+    prefix = api_route(env)["prefix"]
+    # The route forwards the prefix unchanged, so every API route must live under it.
     api_routes = [path for _, path in routes if path not in (READINESS_PATH, LIVENESS_PATH)]
-    assert api_routes and all(path.startswith(api["path"] + "/") for path in api_routes)
+    assert api_routes and all(path.startswith(prefix + "/") for path in api_routes)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -81,16 +101,11 @@ def test_the_image_runs_as_the_user_and_port_the_deployment_expects() -> None:
     assert '"python", "-m", "todo_api"' in dockerfile
 
 
-# nginx's proxy-read-timeout when the Ingress sets none; the frontend's /api pass-through waits as long.
-NGINX_PROXY_READ_TIMEOUT = 60
-
-
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_a_chat_ends_well_before_the_ingress_gives_up(env: str) -> None:
-    annotations = rendered(env, "ingress-todo-ingress.yaml")["metadata"].get("annotations", {})
-    proxy = int(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout", NGINX_PROXY_READ_TIMEOUT))
+def test_a_chat_ends_well_before_the_proxy_gives_up(env: str) -> None:
+    proxy = api_route(env)["timeout"]
     deadline = Settings.model_fields["CHAT_DEADLINE_SECONDS"].default
-    # Well under: the chat's 504 with its detail reaches the user, not the Ingress' bare 504.
+    # Well under: the chat's 504 with its detail reaches the user, not the proxy's bare 504.
     assert deadline <= proxy / 2
 
 
