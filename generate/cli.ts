@@ -1,43 +1,42 @@
 /**
- * `npm run render` and `npm run check`. Parses arguments, then load -> render -> write (or
- * compare). Exit codes: 0 done / no drift, 1 drift, 2 invalid input (nothing written).
+ * `npm run render` and `npm run check`: load -> render -> write (or compare). Exit codes: 0 done
+ * or no drift, 1 drift, 2 invalid input or command line (nothing written).
  */
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseCommand, threadsFor } from "./command.mjs";
-import { resolveEnvironment } from "./environment.ts";
-import { environmentNames, loadEnvironments, readImages } from "./load.ts";
+import { parseArgs } from "node:util";
+import { loadEnvironments } from "./load.ts";
 import { type FileMap, renderAll } from "./render.ts";
-import { timedAsync } from "./trace.ts";
-import { type RenderWorker, renderParallel, startWorkers, stopWorkers } from "./workers.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
-export { plannedThreads } from "./command.mjs";
-export { setEnvironmentBundler } from "./load.ts";
-export { setWorkerScript } from "./workers.ts";
-
 const FIX = "npm run render";
-const USAGE = "usage: cli.ts [render|check] [--root DIR] [--threads auto|N]\n";
+const USAGE = "usage: render|check [--root DIR]\n";
+
+/** The command line; undefined when it is not one (main prints the usage). */
+export function parseCommand(
+  argv: string[],
+): { mode: "render" | "check"; root: string } | undefined {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { root: { type: "string", default: process.cwd() } },
+    });
+    const mode = positionals[0] ?? "render";
+    if ((mode !== "render" && mode !== "check") || positionals.length > 1) return undefined;
+    return { mode, root: values.root };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Loads `<root>/environments` and renders it, on `threads` threads ("auto": several only for many
- * environments; the bytes are the same either way). Invalid input is printed (environment, field,
- * rule) and gives undefined: the caller writes nothing and exits 2.
+ * Loads `<root>/environments` and renders it. Invalid input is printed (environment, field, rule)
+ * and gives undefined: the caller writes nothing and exits 2.
  */
-export async function renderRoot(
-  root: string,
-  threads: number | "auto" = 1,
-): Promise<FileMap | undefined> {
-  let workers: RenderWorker[] = [];
+export async function renderRoot(root: string): Promise<FileMap | undefined> {
   try {
-    const dir = join(root, "environments");
-    const count = threadsFor(threads, dir);
-    // Started first, so that they load the generator while this thread loads the environments.
-    workers = startWorkers(count - 1);
-    const environments = await timedAsync("loaded the environments", () => loadEnvironments(dir));
-    return await renderParallel(environments, count, workers);
+    return renderAll(await loadEnvironments(join(root, "environments")));
   } catch (error) {
-    await stopWorkers(workers);
     process.stderr.write(`${(error as Error).message}\n`);
     return undefined;
   }
@@ -49,15 +48,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const { mode, root, threads } = command;
-  const files = await renderRoot(root, threads);
+  const { mode, root } = command;
+  const files = await renderRoot(root);
   if (files === undefined) return 2;
   if (mode === "render") {
-    await timedAsync("wrote what differs", () => writeOutput(root, files));
+    writeOutput(root, files);
     process.stdout.write(`rendered ${files.size} files into rendered/ and argocd/\n`);
     return 0;
   }
-  const drift = await timedAsync("compared", () => findDrift(root, files));
+  const drift = findDrift(root, files);
   if (drift.length === 0) {
     process.stdout.write(`no drift: ${files.size} committed files equal the generator's output\n`);
     return 0;
@@ -69,43 +68,4 @@ export async function main(argv: string[]): Promise<number> {
     `\nThe committed output differs from the generator. Fix: ${FIX}, then commit the result.\n`,
   );
   return 1;
-}
-
-/** What a startup snapshot is warmed with: `root`'s environment files' exports and images. */
-export interface WarmUpInput {
-  environments: { name: string; data: unknown }[];
-  images: unknown;
-}
-
-/** Reads `root`'s environments as the loader does, before validation (launch.mjs sends it on). */
-export async function warmUpInput(root: string): Promise<WarmUpInput> {
-  const dir = join(root, "environments");
-  const environments: WarmUpInput["environments"] = [];
-  for (const name of await environmentNames(dir)) {
-    const module = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as {
-      default?: unknown;
-    };
-    environments.push({ name, data: module.default });
-  }
-  return { environments, images: await readImages(dir) };
-}
-
-/**
- * Runs what `npm run render` and `npm run check` run (validation, render, YAML, the comparison
- * with `root`'s files) without writing, so that a startup snapshot taken afterwards holds that
- * code compiled and its lazily built parts (zod's parsers) built. Findings are no concern here.
- */
-export async function warmUp(root: string, input: WarmUpInput): Promise<void> {
-  try {
-    const environments = input.environments.map(({ name, data }) =>
-      resolveEnvironment(name, data, input.images),
-    );
-    await findDrift(root, renderAll(environments));
-  } catch {
-    // An invalid environment warms less; the snapshot runs the same code either way.
-  }
-}
-
-if (import.meta.main) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -12,21 +12,14 @@ import {
   parseImagesFile,
   resolveWithImages,
 } from "./environment.ts";
-import { isEnvironmentFile } from "./command.mjs";
 import { describeLoadError } from "./load-error.ts";
-import { trace } from "./trace.ts";
 
-/**
- * Imports many environment files at once (launch-cache.mjs's `environmentBundler`, set by the
- * launcher and the startup snapshot): each name's module, or undefined, and the files are then
- * imported one by one. Unbundled runs have none.
- */
-export interface EnvironmentBundler {
-  load(dir: string, names: string[]): Promise<Map<string, unknown> | undefined>;
-}
-let bundler: EnvironmentBundler | undefined;
-export function setEnvironmentBundler(next: EnvironmentBundler | undefined): void {
-  bundler = next;
+/** Files of environments/ that are not environments (shared by them). */
+const NOT_ENVIRONMENTS = new Set(["defaults.ts"]);
+
+/** Whether a file of environments/ is an environment: `<name>.ts`, not a declaration or defaults. */
+export function isEnvironmentFile(file: string): boolean {
+  return file.endsWith(".ts") && !file.endsWith(".d.ts") && !NOT_ENVIRONMENTS.has(file);
 }
 
 /** The environment names found in a folder, sorted. */
@@ -59,16 +52,11 @@ export async function loadEnvironments(
   const images = parseImagesFile(options.images ?? (await readImages(dir)));
   const environments: Environment[] = [];
   const errors: EnvironmentError[] = [];
-  const names = await environmentNames(dir);
-  const bundled = await bundler?.load(dir, names);
-  if (bundled !== undefined) trace(`imported ${names.length} environment files as one bundle`);
-  for (const name of names) {
+  for (const name of await environmentNames(dir)) {
     const file = join(dir, `${name}.ts`);
     let module: { default?: unknown };
     try {
-      module = (bundled?.get(name) ?? (await import(pathToFileURL(file).href))) as {
-        default?: unknown;
-      };
+      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (error) {
       // A syntax error's own message names no place; this names file:line:column.
       throw new Error(`${describeLoadError(file, error)}\nnothing was written.`, { cause: error });

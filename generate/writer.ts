@@ -41,7 +41,7 @@ function existing(root: string): { files: string[]; folders: string[] } {
 }
 
 /** Makes the output roots under `root` hold exactly `files`, writing only what differs. */
-export async function writeOutput(root: string, files: FileMap): Promise<void> {
+export function writeOutput(root: string, files: FileMap): void {
   const found = existing(root);
   // The folders the files need; every other folder under the output roots goes.
   const needed = new Set<string>(OUTPUT_ROOTS);
@@ -77,7 +77,7 @@ function sameBytes(file: string, text: string): boolean {
 }
 
 /** What differs between the files under `root` and the generator's `files`; writes nothing. */
-export async function findDrift(root: string, files: FileMap): Promise<Drift[]> {
+export function findDrift(root: string, files: FileMap): Drift[] {
   const existingText = new Map<string, string>();
   for (const path of existing(root).files) {
     try {

@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     return 2;
   }
-  const drift = await findDrift(values.root, files);
+  const drift = findDrift(values.root, files);
   if (drift.length === 0) {
     process.stdout.write(
       `drift gate: the committed rendered/ and argocd/ are exactly the generator's output (${files.size} files)\n`,

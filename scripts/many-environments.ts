@@ -1,5 +1,5 @@
 /**
- * Generated environments for the benchmark (`npm run bench`) and the render-paths test: `count`
+ * Generated environments for the benchmark (`npm run bench`): `count`
  * copies of environments/staging.ts named env-0000, env-0001, ..., each with its own namespace and
  * ingress host (render refuses two environments on one cluster and namespace, or on one host), and
  * each with staging's images under its own name in images.json. They are written into a scratch

@@ -112,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     const path = join(dir, "images.json");
     const text = `${JSON.stringify(next, null, 2)}\n`;
     if (text !== (await readFile(path, "utf8"))) await writeFile(path, text);
-    await writeOutput(values.root, files);
+    writeOutput(values.root, files);
     process.stdout.write(`promoted ${environment}: ${values.image.join(", ")}\n`);
     return 0;
   } catch (error) {

@@ -16,7 +16,7 @@ import { RenderError } from "../generate/validate.ts";
 import type { KubeObject } from "../generate/serialize.ts";
 import { ARGOCD_RULES } from "../generate/rules/index.ts";
 import { validateArgocd } from "../generate/validate.ts";
-import { clone, ENVIRONMENTS, environment, REPO, run, scratchRepo, tree } from "./helpers.ts";
+import { clone, ENTRY, ENVIRONMENTS, environment, run, scratchRepo, tree } from "./helpers.ts";
 
 const files = renderAll(ENVIRONMENTS);
 const argocd = [...files]
@@ -245,7 +245,7 @@ describe("a misconfigured environment fails the render and writes nothing", () =
       expect(source).toContain(from);
       await writeFile(file, source.replace(from, to));
       const before = await tree(dir);
-      const result = run([join(REPO, "generate/launch.mjs"), "render", "--root", dir]);
+      const result = run([ENTRY, "render", "--root", dir]);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(expected);
       expect(await tree(dir)).toEqual(before);

@@ -23,7 +23,7 @@ import {
   readTreeAt,
   summarize,
 } from "../scripts/rendered-summary.ts";
-import { REPO, run, scratchRepo, tree } from "./helpers.ts";
+import { ENTRY, REPO, run, scratchRepo, tree } from "./helpers.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -55,7 +55,7 @@ describe("drift gate", () => {
     run([join(REPO, "scripts/drift-gate.ts"), "--root", dir], {
       env: { ...process.env, GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", ...env },
     });
-  const check = (dir: string) => run([join(REPO, "generate/cli.ts"), "check", "--root", dir]);
+  const check = (dir: string) => run([ENTRY, "check", "--root", dir]);
 
   it("passes on a clean tree and writes nothing", async () => {
     const dir = await gitRepo();
@@ -307,7 +307,7 @@ describe("pull-request summary", () => {
         'secrets: { provider: "bootstrap" },\n  backend: { ...defaults.backend, replicas: 3 },',
       ),
     );
-    expect(run([join(REPO, "generate/cli.ts"), "render", "--root", dir]).status).toBe(0);
+    expect(run([ENTRY, "render", "--root", dir]).status).toBe(0);
     await writeFile(
       join(dir, "rendered/staging/configmap-extra.yaml"),
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  DATABASE_URL: ${secretish}\n`,

@@ -52,6 +52,9 @@ export function find<T>(objects: KubeObject[], kind: string, name: string): T {
 }
 
 /** Runs a repository script with the project's Node, as npm would; never throws. */
+/** What `npm run render` and `npm run check` run (package.json). */
+export const ENTRY = join(REPO, "generate/main.mjs");
+
 export function run(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubeScore } from "./cluster/build.ts";
-import { VERSIONS } from "./cluster/versions.ts";
+import { VERSIONS } from "../scripts/versions.ts";
 import { REPO } from "./helpers.ts";
 
 const ENVIRONMENTS = readdirSync(join(REPO, "rendered"));

@@ -2,14 +2,15 @@
  * `npm run render` and `npm run check` as a user runs them: byte-stable output, and a check mode
  * that writes nothing and reports each kind of drift with the command that fixes it.
  */
-import { mkdtemp, readFile, rm, unlink, writeFile, mkdir } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO, run, scratchRepo, tree } from "./helpers.ts";
+import { ENTRY, REPO, run, scratchRepo, tree } from "./helpers.ts";
 
-// The launcher, as `npm run render` runs it: bundled generator, same bytes.
-const CLI = join(REPO, "generate/launch.mjs");
+const CLI = ENTRY;
 const scratch: string[] = [];
 afterEach(async () => {
   for (const dir of scratch.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -30,14 +31,6 @@ describe("render", () => {
     for (const part of ["rendered", "argocd"]) {
       expect(await tree(join(dir, part))).toEqual(await tree(join(REPO, part)));
     }
-  });
-
-  it("gives the same bytes unbundled (generate/cli.ts) as through the launcher", async () => {
-    const dir = await repo();
-    await rm(join(dir, "rendered"), { recursive: true });
-    const result = run([join(REPO, "generate/cli.ts"), "render", "--root", dir]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(await tree(join(dir, "rendered"))).toEqual(await tree(join(REPO, "rendered")));
   });
 
   it("gives the same bytes from another working directory, time zone and locale", async () => {
@@ -93,6 +86,51 @@ describe("render", () => {
   });
 });
 
+describe("the entry point", () => {
+  it("leaves no process behind: everything it started has ended when it returns", async () => {
+    const dir = await repo();
+    // Every process the render starts inherits this variable; /proc shows who still holds it.
+    const marker = `TODO_GITOPS_PROBE=${randomUUID()}`;
+    const [key, value] = marker.split("=") as [string, string];
+    const result = run([CLI, "render", "--root", dir], { env: { ...process.env, [key]: value } });
+    expect(result.status, result.stderr).toBe(0);
+    const holders: string[] = [];
+    for (const pid of await readdir("/proc")) {
+      if (!/^[0-9]+$/.test(pid)) continue;
+      const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+      if (environ.split("\0").includes(marker)) holders.push(pid);
+    }
+    expect(holders).toEqual([]);
+  });
+
+  it("refuses a Node it cannot run on, naming the Node it needs, and writes nothing", async () => {
+    const old = olderNode();
+    if (old === undefined) return void console.warn("no Node older than 24 on PATH: not tried");
+    const dir = await repo();
+    const before = await tree(dir);
+    const result = spawnSync(old, [CLI, "render", "--root", dir], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/needs Node 24 or newer; this is Node v[0-9]+/);
+    expect(await tree(dir)).toEqual(before);
+  });
+
+  it("asks for Node 24, the major of the Node the project pins", async () => {
+    const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));
+    const pinned = Number(String(pkg.devDependencies.node).split(".")[0]);
+    expect(await readFile(CLI, "utf8")).toContain(`const NEEDED = ${pinned};`);
+  });
+});
+
+/** A `node` on PATH older than 24 (this machine's own Node 20), if there is one. */
+function olderNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const node = join(dir, "node");
+    const version = spawnSync(node, ["-p", "process.versions.node"], { encoding: "utf8" });
+    if (version.status === 0 && Number(version.stdout.split(".")[0]) < 24) return node;
+  }
+  return undefined;
+}
+
 describe("check", () => {
   const check = (dir: string) => run([CLI, "check", "--root", dir]);
 
@@ -147,7 +185,7 @@ describe("check", () => {
 
   it("is what npm run check runs", async () => {
     const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));
-    expect(pkg.scripts.check).toBe("node generate/launch.mjs check");
-    expect(pkg.scripts.render).toBe("node generate/launch.mjs render");
+    expect(pkg.scripts.check).toBe("node generate/main.mjs check");
+    expect(pkg.scripts.render).toBe("node generate/main.mjs render");
   });
 });

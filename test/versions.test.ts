@@ -1,12 +1,12 @@
 /**
  * The docs name the versions the cluster suite runs, and no end-of-life line: one source,
- * test/cluster/versions.ts, and every Argo CD, Kubernetes and Gateway API version the README and
+ * scripts/versions.ts, and every Argo CD, Kubernetes and Gateway API version the README and
  * docs/operations.md name must equal it.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VERSIONS } from "./cluster/versions.ts";
+import { VERSIONS } from "../scripts/versions.ts";
 import { REPO } from "./helpers.ts";
 
 const docs = ["README.md", "docs/operations.md"].map(

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { annotationMessage, FIX, jobSummary } from "../scripts/drift-gate.ts";
 import { MARKER } from "../scripts/rendered-summary.ts";
-import { cacheRoot } from "./cluster/versions.ts";
+import { cacheRoot } from "../scripts/versions.ts";
 import { REPO } from "./helpers.ts";
 
 // A CommonJS package that loads its WebAssembly with require(): load it as Node would.
@@ -326,7 +326,7 @@ describe("checks.yml", () => {
       expect(cache.uses).toMatch(/^actions\/cache@/);
       expect(cache.with?.path).toBe("${{ steps.paths.outputs.bin }}");
       expect(cache.with?.key).toContain(
-        "${{ hashFiles('test/cluster/versions.ts', 'test/cluster/build.ts') }}",
+        "${{ hashFiles('scripts/versions.ts', 'scripts/go.ts', 'test/cluster/build.ts') }}",
       );
       expect(job.steps.indexOf(cache)).toBeLessThan(step(/^npm run test:generator$/));
     });
@@ -337,13 +337,17 @@ describe("checks.yml", () => {
     const step = (pattern: RegExp) =>
       job.steps.findIndex((s) => pattern.test(s.uses ?? s.run ?? ""));
 
-    it("builds with Go 1.26.x from setup-go and no other toolchain", () => {
+    it("leaves the Go toolchain to the builds, which ask for the one the pinned modules need", () => {
       const go = job.steps[step(/^actions\/setup-go@/)]!;
       expect(go.with?.["go-version"]).toBe("1.26.x");
-      expect(job.env?.GOTOOLCHAIN).toBe("local");
+      // GOTOOLCHAIN=local would hold the build to 1.26, which Argo CD 3.6's go.mod refuses.
+      expect(job.env?.GOTOOLCHAIN).toBeUndefined();
+      expect(readFileSync(join(REPO, "scripts/go.ts"), "utf8")).toContain(
+        "GOTOOLCHAIN: GO_TOOLCHAIN",
+      );
     });
 
-    it("caches the binaries where the suite looks, keyed by versions.ts and build.ts", () => {
+    it("caches the binaries where the suite looks, keyed by versions.ts, go.ts and build.ts", () => {
       const paths = job.steps.find((s) => s.id === "paths")!.run!;
       const line = paths.split("\n").find((l) => l.includes("bin="))!;
       for (const env of [{ XDG_CACHE_HOME: "/x/cache" }, { XDG_CACHE_HOME: "" }]) {
@@ -363,7 +367,7 @@ describe("checks.yml", () => {
       expect(restore.uses).toMatch(/^actions\/cache\/restore@/);
       expect(restore.with?.path).toBe("${{ steps.paths.outputs.bin }}");
       expect(restore.with?.key).toContain(
-        "${{ hashFiles('test/cluster/versions.ts', 'test/cluster/build.ts') }}",
+        "${{ hashFiles('scripts/versions.ts', 'scripts/go.ts', 'test/cluster/build.ts') }}",
       );
       const save = job.steps.find((s) => s.name === "Save the cluster binaries")!;
       expect(save.with?.key).toBe("${{ steps.bin.outputs.cache-primary-key }}");

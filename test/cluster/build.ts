@@ -5,7 +5,6 @@
  *
  *   node test/cluster/build.ts        # builds what is missing, prints the paths as JSON
  */
-import { execFileSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -15,8 +14,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { cacheRoot, GO_TOOLCHAIN, VERSIONS } from "./versions.ts";
+import { bin, go, goInstall } from "../../scripts/go.ts";
+import { cacheRoot, VERSIONS } from "../../scripts/versions.ts";
 
 export interface Binaries {
   etcd: string;
@@ -39,24 +40,6 @@ export interface Binaries {
 }
 
 const root = cacheRoot();
-const bin = (name: string, version: string) => join(root, "bin", `${name}-${version}`);
-
-function go(args: string[], cwd: string, env: Record<string, string> = {}): string {
-  return execFileSync("go", args, {
-    cwd,
-    // GOTOOLCHAIN: a go.mod that needs a newer Go than the machine's fetches it as a module.
-    env: {
-      ...process.env,
-      GOFLAGS: "-mod=mod",
-      CGO_ENABLED: "0",
-      GOTOOLCHAIN: GO_TOOLCHAIN,
-      ...env,
-    },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 64 << 20,
-  });
-}
 
 /** The folder of a downloaded module (`go mod download -json`), e.g. to read its go.mod or CRDs. */
 export function moduleDir(module: string, version: string): string {
@@ -243,24 +226,6 @@ export function build(): Binaries {
   ];
   for (const file of [...out.kwokStages, ...out.crds, ...out.argocdPathScripts])
     if (!existsSync(file)) throw new Error(`expected ${file} in its module; has the layout moved?`);
-  return out;
-}
-
-/**
- * A Go command built with `go install module/cmd@version` into the cache (for modules without
- * replace directives): kube-score for the manifest lint, helm for the benchmark.
- */
-export function goInstall(name: string, pkg: string, version: string): string {
-  mkdirSync(join(root, "bin"), { recursive: true });
-  if (!existsSync(join(root, "go.mod"))) writeFileSync(join(root, "go.mod"), "module cache\n");
-  const out = bin(name, version);
-  if (existsSync(out)) return out;
-  const started = Date.now();
-  process.stderr.write(`building ${name} ${version} (once; cached in ${out})\n`);
-  const gobin = join(root, "src", `${name}-${version}`);
-  go(["install", `${pkg}@${version}`], root, { GOBIN: gobin, GOFLAGS: "" });
-  renameSync(join(gobin, pkg.split("/").pop()!), out);
-  process.stderr.write(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return out;
 }
 

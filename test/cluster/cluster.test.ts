@@ -18,7 +18,7 @@ import { type Binaries, build } from "./build.ts";
 import { type ControlPlane, startControlPlane } from "./control-plane.ts";
 import { Processes, sleep, waitFor } from "./processes.ts";
 import { STAND_IN_CONTROLLER, StandIns } from "./stand-ins.ts";
-import { cacheRoot, VERSIONS } from "./versions.ts";
+import { cacheRoot, VERSIONS } from "../../scripts/versions.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
 /**
