@@ -1,9 +1,9 @@
 /**
- * Values shared by every environment: the data model's Helm values (spec section 3), as
- * corrected in docs/data-model.md. Environments spread these and override fields; this file is
+ * Values shared by every environment: the data model's values, as corrected in
+ * docs/data-model.md. Environments spread these and override fields; this file is
  * data, not an environment (the loader skips it). Project-wide settings are in generate/project.ts.
  */
-import type { EnvironmentData } from "../generate/environment.ts";
+import type { EnvironmentData } from "../generate/environment/schema.ts";
 
 const probeTimings = {
   liveness: { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },

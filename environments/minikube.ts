@@ -2,7 +2,7 @@
  * A local minikube cluster: images built inside minikube, secrets from the bootstrap command,
  * an in-cluster dev PostgreSQL, and Argo CD syncing every commit on its own.
  */
-import type { EnvironmentData } from "../generate/environment.ts";
+import type { EnvironmentData } from "../generate/environment/schema.ts";
 import { defaults } from "./defaults.ts";
 
 export default {

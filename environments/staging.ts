@@ -2,7 +2,7 @@
  * Staging: registry images pinned by digest (promoted by CI), secrets from External Secrets
  * Operator, the external database, TLS, and a person syncing from the Argo CD UI.
  */
-import type { EnvironmentData } from "../generate/environment.ts";
+import type { EnvironmentData } from "../generate/environment/schema.ts";
 import { defaults } from "./defaults.ts";
 
 export default {

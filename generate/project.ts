@@ -16,7 +16,7 @@ export const project = {
   /** The app-of-apps Application over `argocd/`, and its own AppProject. */
   rootApplication: "todo-apps",
   rootProject: "todo-bootstrap",
-  /** The app version in `app.kubernetes.io/version` (data model section 1). */
+  /** The app version in `app.kubernetes.io/version` on every object. */
   appVersion: "1.0.0",
 } as const;
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bootstrap:secrets -- <env>`: creates the Secrets an environment with
- * `secrets.provider: bootstrap` needs (secret values never enter git: docs/data-model.md 8.5)
+ * `secrets.provider: bootstrap` needs (secret values never enter git)
  * from a local, git-ignored `.env.<env>` file, with kubectl.
  *
  * - JWT_SECRET and the dev database password are generated when absent, and written back to the
@@ -17,11 +17,11 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync, appendFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, parseEnv } from "node:util";
-import type { Environment } from "../generate/environment.ts";
-import { labels } from "../generate/labels.ts";
-import { loadEnvironments } from "../generate/load.ts";
-import { APP_SECRET, database, DB_SECRET } from "../generate/names.ts";
-import { fileName } from "../generate/serialize.ts";
+import type { Environment } from "../generate/environment/schema.ts";
+import { labels } from "../generate/objects/labels.ts";
+import { loadEnvironments } from "../generate/shell/load.ts";
+import { APP_SECRET, database, DB_SECRET } from "../generate/objects/names.ts";
+import { fileName } from "../generate/types.ts";
 
 export const MIN_JWT_SECRET = 32;
 export const MIN_DB_PASSWORD = 16;

@@ -7,8 +7,8 @@
  */
 import { appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { renderRoot } from "../generate/cli.ts";
-import { type Drift, findDrift } from "../generate/writer.ts";
+import { renderRoot } from "../generate/shell/cli.ts";
+import { type Drift, findDrift } from "../generate/shell/writer.ts";
 
 export const FIX = "npm run render && git add rendered argocd && git commit";
 

@@ -8,7 +8,7 @@
 import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { cp } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { environmentNames } from "../generate/load.ts";
+import { environmentNames } from "../generate/shell/load.ts";
 
 const REPO = resolve(import.meta.dirname, "..");
 

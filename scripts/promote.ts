@@ -14,10 +14,10 @@ import {
   type EnvironmentImages,
   type ImageRef,
   imagesFileSchema,
-} from "../generate/environment.ts";
-import { environmentNames, loadEnvironments, readImages } from "../generate/load.ts";
-import { renderAll } from "../generate/render.ts";
-import { writeOutput } from "../generate/writer.ts";
+} from "../generate/environment/schema.ts";
+import { environmentNames, loadEnvironments, readImages } from "../generate/shell/load.ts";
+import { renderAll } from "../generate/pipeline/render.ts";
+import { writeOutput } from "../generate/shell/writer.ts";
 
 const REFERENCE =
   /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+):(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})@(?<digest>sha256:[a-f0-9]{64})$/;

@@ -10,12 +10,12 @@ import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { project } from "../generate/project.ts";
-import { kindsOf } from "../generate/argocd.ts";
-import { renderAll } from "../generate/render.ts";
-import { RenderError } from "../generate/validate.ts";
-import type { KubeObject } from "../generate/serialize.ts";
+import { kindsOf } from "../generate/objects/argocd.ts";
+import { renderAll } from "../generate/pipeline/render.ts";
+import { RenderError } from "../generate/pipeline/validate.ts";
+import type { KubeObject } from "../generate/types.ts";
 import { ARGOCD_RULES } from "../generate/rules/index.ts";
-import { validateArgocd } from "../generate/validate.ts";
+import { validateArgocd } from "../generate/pipeline/validate.ts";
 import { clone, ENTRY, ENVIRONMENTS, environment, run, scratchRepo, tree } from "./helpers.ts";
 
 const files = renderAll(ENVIRONMENTS);

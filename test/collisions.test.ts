@@ -7,8 +7,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadEnvironments } from "../generate/load.ts";
-import { renderAll } from "../generate/render.ts";
+import { loadEnvironments } from "../generate/shell/load.ts";
+import { renderAll } from "../generate/pipeline/render.ts";
 import { REPO } from "./helpers.ts";
 
 let dir: string | undefined;

@@ -1,6 +1,6 @@
 /**
  * The rendered minikube objects keep the data model's names, ports, labels, replicas, resources
- * and probe timings (docs/data-model.md), except where its section 8 corrects them.
+ * and probe timings (docs/data-model.md), except where the corrections in it say otherwise.
  */
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IService } from "kubernetes-models/v1/Service";

@@ -2,8 +2,8 @@
  * A bad environment fails with a message naming the environment, the field path and the rule.
  */
 import { describe, expect, it } from "vitest";
-import { appProject } from "../generate/argocd.ts";
-import { EnvironmentError, resolveEnvironment } from "../generate/environment.ts";
+import { appProject } from "../generate/objects/argocd.ts";
+import { EnvironmentError, resolveEnvironment } from "../generate/environment/resolve.ts";
 import { parseQuantity } from "../generate/quantity.ts";
 import { clone, DATA, IMAGES } from "./helpers.ts";
 
@@ -182,7 +182,7 @@ describe("a bad environment names the field and the rule", () => {
     expect(problemsAfter("minikube", (_, i) => (i.minikube.backend.tag = "latest"))).toEqual([]);
     const problems = problemsAfter("minikube", (d) => (d.allowMutableImageTags = false));
     expect(problems).toContain(
-      "images.json.minikube.backend.tag: (latest) is mutable; allowMutableImageTags is false in this environment",
+      "images.json.minikube.backend.tag: (latest) is mutable; allowMutableImageTags is false in this environment [pinned-images]",
     );
   });
 });

@@ -6,10 +6,10 @@ import { join, resolve } from "node:path";
 import minikube from "../environments/minikube.ts";
 import staging from "../environments/staging.ts";
 import images from "../environments/images.json" with { type: "json" };
-import type { Environment, EnvironmentData } from "../generate/environment.ts";
-import { resolveEnvironment } from "../generate/environment.ts";
-import { buildObjects } from "../generate/render.ts";
-import type { KubeObject } from "../generate/serialize.ts";
+import type { Environment, EnvironmentData } from "../generate/environment/schema.ts";
+import { resolveEnvironment } from "../generate/environment/resolve.ts";
+import { buildObjects } from "../generate/pipeline/render.ts";
+import type { KubeObject } from "../generate/types.ts";
 
 export const REPO = resolve(import.meta.dirname, "..");
 export const DATA: Record<string, EnvironmentData> = { minikube, staging };
@@ -53,7 +53,7 @@ export function find<T>(objects: KubeObject[], kind: string, name: string): T {
 
 /** Runs a repository script with the project's Node, as npm would; never throws. */
 /** What `npm run render` and `npm run check` run (package.json). */
-export const ENTRY = join(REPO, "generate/main.mjs");
+export const ENTRY = join(REPO, "generate/shell/main.mjs");
 
 export function run(
   args: string[],

@@ -18,10 +18,10 @@ import { readFileSync } from "node:fs";
 import { BlockList, isIPv6 } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { providedSecrets } from "../generate/components/secrets.ts";
-import { buildObjects } from "../generate/render.ts";
-import type { KubeObject } from "../generate/serialize.ts";
-import { validateObjects } from "../generate/validate.ts";
+import { providedSecrets } from "../generate/objects/components/secrets.ts";
+import { buildObjects } from "../generate/pipeline/render.ts";
+import type { KubeObject } from "../generate/types.ts";
+import { validateObjects } from "../generate/pipeline/validate.ts";
 import { ENVIRONMENTS, find, ingressVariant, objectsOf, REPO } from "./helpers.ts";
 
 type Workload = IDeployment | IStatefulSet | IJob;

@@ -4,9 +4,10 @@
  */
 import { ConfigMap } from "kubernetes-models/v1";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { argocdObjects } from "../generate/argocd.ts";
-import { buildObjects, renderEnvironment } from "../generate/render.ts";
-import { plain, type Validatable } from "../generate/validate.ts";
+import { argocdObjects } from "../generate/objects/argocd.ts";
+import { buildObjects, renderEnvironment } from "../generate/pipeline/render.ts";
+import { plain } from "../generate/pipeline/validate.ts";
+import type { Validatable } from "../generate/types.ts";
 import { ENVIRONMENTS } from "./helpers.ts";
 
 const roundTrip = (model: Validatable) => JSON.stringify(JSON.parse(JSON.stringify(model)));

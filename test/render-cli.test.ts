@@ -185,7 +185,7 @@ describe("check", () => {
 
   it("is what npm run check runs", async () => {
     const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));
-    expect(pkg.scripts.check).toBe("node generate/main.mjs check");
-    expect(pkg.scripts.render).toBe("node generate/main.mjs render");
+    expect(pkg.scripts.check).toBe("node generate/shell/main.mjs check");
+    expect(pkg.scripts.render).toBe("node generate/shell/main.mjs render");
   });
 });

@@ -1,7 +1,8 @@
 /** The serializer's rules: canonical key order, YAML every parser reads alike, names from objects. */
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { canonical, fileName, toYaml } from "../generate/serialize.ts";
+import { canonical, toYaml } from "../generate/pipeline/serialize.ts";
+import { fileName } from "../generate/types.ts";
 
 describe("toYaml", () => {
   it("orders keys canonically whatever the insertion order", () => {

@@ -9,7 +9,7 @@
  */
 import * as k8s from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../generate/serialize.ts";
+import type { KubeObject } from "../generate/types.ts";
 import { ENVIRONMENTS, objectsOf } from "./helpers.ts";
 
 interface Attribute {

@@ -5,9 +5,10 @@
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { describe, expect, it } from "vitest";
-import { providedSecrets } from "../generate/components/secrets.ts";
-import { buildObjects } from "../generate/render.ts";
-import { type Problem, type Validatable, validateObjects } from "../generate/validate.ts";
+import { providedSecrets } from "../generate/objects/components/secrets.ts";
+import { buildObjects } from "../generate/pipeline/render.ts";
+import { type Problem, validateObjects } from "../generate/pipeline/validate.ts";
+import type { Validatable } from "../generate/types.ts";
 import { environment } from "./helpers.ts";
 
 type Data = Record<string, any>;

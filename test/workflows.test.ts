@@ -175,7 +175,7 @@ describe("action pins", () => {
   it("refuses a SHA that is not its tag's commit, an unknown tag and a missing tag", () => {
     const good = "      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0";
     expect(pinProblems(good)).toEqual([]);
-    // The pin issue 12 found: a real-looking SHA with a version that has no such tag.
+    // A pin once found here: a real-looking SHA with a version that has no such tag.
     expect(
       pinProblems(
         "      - uses: docker/login-action@dbcb813823bdd20940b903addbd779551569679f # v4.6.0",

@@ -1,13 +1,13 @@
 /**
  * `writeOutput` makes the output folders hold exactly the rendered files, writing only the files
- * whose bytes differ (issue 15: on 1,000 environments, rewriting 20,000 unchanged files costs
- * more than rendering them), and removing whatever is no longer rendered.
+ * whose bytes differ (on 1,000 environments, rewriting 20,000 unchanged files costs more than
+ * rendering them), and removing whatever is no longer rendered.
  */
 import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeOutput } from "../generate/writer.ts";
+import { writeOutput } from "../generate/shell/writer.ts";
 import { tree } from "./helpers.ts";
 
 const scratch: string[] = [];

@@ -1,4 +1,4 @@
-import type { ObjectHeader } from "../serialize.ts";
+import type { ObjectHeader } from "../types.ts";
 import { type Application, wellFormed } from "./argocd-spec.ts";
 import { findings, type ArgocdRule } from "./rule.ts";
 

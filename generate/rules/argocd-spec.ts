@@ -3,9 +3,9 @@
  * as `automated.prunee` or an unknown sync option fails instead of being ignored by Argo CD.
  */
 import { z } from "zod";
-import { DNS1123_LABEL } from "../environment.ts";
+import { DNS1123_LABEL } from "../types.ts";
 import { project } from "../project.ts";
-import type { KubeObject } from "../serialize.ts";
+import type { KubeObject } from "../types.ts";
 import { findings, type ArgocdRule } from "./rule.ts";
 import { schemaFindings } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Every output rule, in the order render runs them. A new check is one new module here and one
- * line below; the README's table (npm run docs) is generated from this list.
+ * line below; docs/rules.md (npm run docs) is generated from this list.
  */
 import { argocdDestination } from "./argocd-destination.ts";
 import { argocdProject } from "./argocd-project.ts";
@@ -55,11 +55,3 @@ export const ARGOCD_RULES: readonly ArgocdRule[] = [
 ];
 
 export const RULES: readonly Rule[] = [...ENVIRONMENT_RULES, ...ARGOCD_RULES];
-
-/** The README's table of rules, generated from RULES so that it cannot drift. */
-export function rulesTable(): string {
-  const rows = RULES.map(
-    (r) => `| \`${r.id}\` | ${r.scope} | ${r.reads.join(", ")} | ${r.description} |`,
-  );
-  return ["| rule | scope | reads | requires |", "| --- | --- | --- | --- |", ...rows].join("\n");
-}

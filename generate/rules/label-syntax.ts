@@ -1,4 +1,4 @@
-import { DNS1123_SUBDOMAIN } from "../environment.ts";
+import { DNS1123_SUBDOMAIN } from "../types.ts";
 import { findings, type EnvironmentRule } from "./rule.ts";
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -1,7 +1,5 @@
+import { CLUSTER_SCOPED_KINDS } from "../types.ts";
 import { findings, type EnvironmentRule } from "./rule.ts";
-
-/** Kinds that exist outside any namespace, among those the generator renders. */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(["Namespace"]);
 
 export const namespace: EnvironmentRule = {
   id: "namespace",

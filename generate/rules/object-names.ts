@@ -1,4 +1,4 @@
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../environment.ts";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../types.ts";
 import { findings, type EnvironmentRule } from "./rule.ts";
 
 /** Kinds whose names must be DNS-1123 labels (the API server's rule), not just subdomains. */

@@ -1,6 +1,6 @@
 /** Reading pod templates (Deployments, StatefulSets, Jobs) and selectors, for the rules. */
 import type { IIoK8sApiCoreV1PodSpec as PodSpec } from "kubernetes-models/v1/PodSpec";
-import type { KubeObject } from "../serialize.ts";
+import type { KubeObject } from "../types.ts";
 
 export interface Template {
   metadata?: { labels?: Record<string, string> };

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../serialize.ts";
+import type { KubeObject } from "../types.ts";
 import { externalSecretTargets } from "./pods.ts";
 import { backendRefs, certificateRefs, ROUTE_KINDS } from "./routes.ts";
 import { findings, named, type EnvironmentRule } from "./rule.ts";

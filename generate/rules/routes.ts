@@ -3,7 +3,7 @@
  * an Ingress's paths and TLS Secrets, a Gateway's listener certificates, an HTTPRoute's backends
  * and parent Gateways. Each reference carries the field it was read from, for the finding.
  */
-import type { KubeObject } from "../serialize.ts";
+import type { KubeObject } from "../types.ts";
 
 export interface BackendRef {
   service: string;

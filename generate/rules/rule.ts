@@ -4,7 +4,7 @@
  * Argo CD objects and every rendered file. A finding names the rule, the object and the field;
  * render adds the environment. The README's table of rules is generated from RULES (index.ts).
  */
-import type { KubeObject, ObjectHeader } from "../serialize.ts";
+import type { KubeObject, ObjectHeader, Validatable } from "../types.ts";
 
 /** One finding: where (object and field), what rule it breaks, and why. */
 export interface Problem {
@@ -13,12 +13,6 @@ export interface Problem {
   object: string;
   field: string;
   message: string;
-}
-
-/** A model instance: plain data plus its schema check (kubernetes-models). */
-export interface Validatable {
-  validate(): void;
-  toJSON(): unknown;
 }
 
 export interface EnvironmentContext {

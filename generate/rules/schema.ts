@@ -1,5 +1,6 @@
-import type { KubeObject } from "../serialize.ts";
-import { type EnvironmentRule, findings, type Validatable } from "./rule.ts";
+import type { KubeObject } from "../types.ts";
+import type { Validatable } from "../types.ts";
+import { type EnvironmentRule, findings } from "./rule.ts";
 
 /** What each model's own schema (kubernetes-models' `validate()`) rejects, as `rule`'s findings. */
 export function schemaFindings(

@@ -11,8 +11,8 @@
  * StatefulSet's governing Service; a route's backend Services, TLS Secrets and parent Gateway. Secrets the
  * environment provides by its own means exist before any sync and are no dependency.
  */
-import type { KubeObject } from "../serialize.ts";
-import { SYNC_WAVE } from "../sync-waves.ts";
+import type { KubeObject } from "../types.ts";
+import { SYNC_WAVE } from "../types.ts";
 import { selects, templateOf as template } from "./pods.ts";
 import { backendRefs, certificateRefs, parentRefs } from "./routes.ts";
 import { annotations, describe, type EnvironmentRule, type Problem } from "./rule.ts";

@@ -6,12 +6,11 @@
  */
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
-import { IN_CLUSTER, project } from "./project.ts";
-import { type Environment, unreleased } from "./environment.ts";
+import { IN_CLUSTER, project } from "../project.ts";
+import { unreleased } from "../environment/images.ts";
+import type { Environment } from "../environment/schema.ts";
 import { labels } from "./labels.ts";
-import type { ObjectHeader } from "./serialize.ts";
-import { fileName } from "./serialize.ts";
-import { CLUSTER_SCOPED_KINDS, type Validatable } from "./validate.ts";
+import { CLUSTER_SCOPED_KINDS, fileName, type ObjectHeader, type Validatable } from "../types.ts";
 
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 

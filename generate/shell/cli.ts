@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "./load.ts";
-import { type FileMap, renderAll } from "./render.ts";
+import { type FileMap, renderAll } from "../pipeline/render.ts";
 import { findDrift, writeOutput } from "./writer.ts";
 
 const FIX = "npm run render";

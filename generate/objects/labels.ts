@@ -1,7 +1,7 @@
-import { project } from "./project.ts";
+import { project } from "../project.ts";
 import { APP_NAME, MANAGED_BY, PART_OF } from "./names.ts";
 
-/** Recommended labels (data model section 5) for an object of one component. */
+/** Kubernetes' recommended `app.kubernetes.io/*` labels for an object of one component. */
 export function labels(component: string): Record<string, string> {
   return {
     "app.kubernetes.io/name": APP_NAME,

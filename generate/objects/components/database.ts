@@ -1,6 +1,6 @@
 import type { IIoK8sApiCoreV1Container as Container } from "kubernetes-models/v1/Container";
-import type { Environment, ImageRef } from "../environment.ts";
-import { imageReference } from "../environment.ts";
+import type { Environment, ImageRef } from "../../environment/schema.ts";
+import { imageReference } from "../../environment/images.ts";
 import { labels } from "../labels.ts";
 import { backend, database as names, DB_SECRET, migration, POSTGRES_UID } from "../names.ts";
 import { fromApp } from "../network.ts";

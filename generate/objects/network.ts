@@ -6,7 +6,7 @@
 import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as EgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
 import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import type { Environment } from "./environment.ts";
+import type { Environment } from "../environment/schema.ts";
 import { labels, selector } from "./labels.ts";
 import { database } from "./names.ts";
 import { syncWave } from "./sync-waves.ts";

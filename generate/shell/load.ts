@@ -6,12 +6,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  type Environment,
-  EnvironmentError,
-  parseImagesFile,
-  resolveWithImages,
-} from "./environment.ts";
+import { EnvironmentError, parseImagesFile, resolveWithImages } from "../environment/resolve.ts";
+import type { Environment } from "../environment/schema.ts";
 import { describeLoadError } from "./load-error.ts";
 
 /** Files of environments/ that are not environments (shared by them). */

@@ -3,12 +3,11 @@
  * rule, listed in the README) over each environment's objects and over the Argo CD objects.
  * The input rules are the environment schema's (environment.ts).
  */
-import { ARGOCD_RULES, ENVIRONMENT_RULES } from "./rules/index.ts";
-import type { EnvironmentContext, Problem, Validatable } from "./rules/rule.ts";
-import type { KubeObject, ObjectHeader } from "./serialize.ts";
+import { ARGOCD_RULES, ENVIRONMENT_RULES } from "../rules/index.ts";
+import type { EnvironmentContext, Problem } from "../rules/rule.ts";
+import type { KubeObject, ObjectHeader, Validatable } from "../types.ts";
 
-export type { Problem, Validatable } from "./rules/rule.ts";
-export { CLUSTER_SCOPED_KINDS } from "./rules/namespace.ts";
+export type { Problem } from "../rules/rule.ts";
 
 /** Rendering failed: nothing was written. Names the environment, rule, object and field of each. */
 export class RenderError extends Error {
@@ -37,12 +36,12 @@ export function plain(model: Validatable): KubeObject {
   try {
     return jsonCopy(model, model.toJSON) as KubeObject;
   } catch (error) {
-    if (error !== NOT_PLAIN) throw error;
+    if (error !== NOT_JSON_DATA) throw error;
     return JSON.parse(JSON.stringify(model)) as KubeObject;
   }
 }
 
-const NOT_PLAIN = Symbol("not plain JSON");
+const NOT_JSON_DATA = Symbol("not plain JSON");
 
 /** A deep copy as JSON.stringify sees `value`; `modelToJSON` is the models' own (own keys). */
 function jsonCopy(value: unknown, modelToJSON: unknown): unknown {
@@ -51,7 +50,7 @@ function jsonCopy(value: unknown, modelToJSON: unknown): unknown {
     // -0: JSON writes 0 (and the YAML writer would keep the sign).
     if (typeof value === "number" && Number.isFinite(value))
       return Object.is(value, -0) ? 0 : value;
-    throw NOT_PLAIN;
+    throw NOT_JSON_DATA;
   }
   if (value === null) return null;
   // Array.from, not map: a hole becomes undefined, which JSON writes as null (so: the round trip).
@@ -59,7 +58,7 @@ function jsonCopy(value: unknown, modelToJSON: unknown): unknown {
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (toJSON !== modelToJSON && (toJSON !== undefined || proto !== Object.prototype)) {
-    throw NOT_PLAIN;
+    throw NOT_JSON_DATA;
   }
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {

@@ -11,7 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { type FileMap, OUTPUT_ROOTS } from "./render.ts";
+import { type FileMap, OUTPUT_ROOTS } from "../pipeline/render.ts";
 
 export interface Drift {
   path: string;

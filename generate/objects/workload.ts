@@ -16,10 +16,10 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { Environment } from "./environment.ts";
+import type { Environment } from "../environment/schema.ts";
 import { labels, podLabels, selector } from "./labels.ts";
 import { appPolicy } from "./network.ts";
-import type { Validatable } from "./rules/rule.ts";
+import type { Validatable } from "../types.ts";
 import { syncWave } from "./sync-waves.ts";
 
 type ProbeSettings = Environment["backend"]["probes"]["liveness"];
@@ -29,15 +29,15 @@ type ProbeSettings = Environment["backend"]["probes"]["liveness"];
  * a path, a TCP connect (the process is up and accepting: a liveness check that does not share
  * the readiness endpoint, so an app that is busy or waiting on a dependency is not restarted).
  */
-export function httpProbe(settings: ProbeSettings, port: number): Probe {
+export function containerProbe(settings: ProbeSettings, port: number): Probe {
   const { path, ...timings } = settings;
   return path === undefined
     ? { tcpSocket: { port }, ...timings }
     : { httpGet: { path, port }, ...timings };
 }
 
-/** Seconds a pod keeps serving after it is told to stop, until the ingress controller and
- * kube-proxy have taken it out of their endpoints (they learn of it at the same moment). */
+/** Seconds a pod keeps serving after it is told to stop, until the gateway (or Ingress controller)
+ * and kube-proxy have taken it out of their endpoints (they learn of it at the same moment). */
 export const PRE_STOP_PAUSE_SECONDS = 5;
 
 /**
@@ -45,7 +45,7 @@ export const PRE_STOP_PAUSE_SECONDS = 5;
  * binary needed in the image) lets traffic move away first; then SIGTERM, and the app finishes
  * its in-flight requests within `drainSeconds`; the grace period covers both, plus a margin.
  */
-export function gracefulStop(drainSeconds: number): {
+export function stopSettings(drainSeconds: number): {
   lifecycle: NonNullable<Container["lifecycle"]>;
   terminationGracePeriodSeconds: number;
 } {
@@ -234,7 +234,7 @@ export interface WorkloadSpec {
   annotations?: Record<string, string>;
   containers: Container[];
   volumes: NonNullable<PodSpec["volumes"]>;
-  /** The preStop pause and grace period (gracefulStop), or just a grace period. */
+  /** The preStop pause and grace period (stopSettings), or just a grace period. */
   terminationGracePeriodSeconds?: number;
   /** A ClusterIP Service in front of the pods. */
   service?: { name: string; port: number; portName?: string; headless?: boolean };
@@ -334,7 +334,7 @@ export function servedBehindRoutes(
   settings: WorkloadSettings,
   app: { service: string; port: number; drainSeconds: number },
 ) {
-  const stop = gracefulStop(app.drainSeconds);
+  const stop = stopSettings(app.drainSeconds);
   return {
     spec: {
       controller: { kind: "Deployment", replicas: settings.replicas } as const,
@@ -346,9 +346,9 @@ export function servedBehindRoutes(
     },
     container: {
       ports: [{ containerPort: app.port, name: "http", protocol: "TCP" as const }],
-      startupProbe: httpProbe(settings.probes.startup, app.port),
-      livenessProbe: httpProbe(settings.probes.liveness, app.port),
-      readinessProbe: httpProbe(settings.probes.readiness, app.port),
+      startupProbe: containerProbe(settings.probes.startup, app.port),
+      livenessProbe: containerProbe(settings.probes.liveness, app.port),
+      readinessProbe: containerProbe(settings.probes.readiness, app.port),
       lifecycle: stop.lifecycle,
     },
   };

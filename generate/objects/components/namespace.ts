@@ -1,5 +1,5 @@
 import { Namespace } from "kubernetes-models/v1/Namespace";
-import type { Environment } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
 import { labels } from "../labels.ts";
 import { defaultDeny } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";

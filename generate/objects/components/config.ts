@@ -1,5 +1,5 @@
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import type { Environment } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
 import { labels } from "../labels.ts";
 import { CONFIG_MAP } from "../names.ts";
 import { syncWave } from "../sync-waves.ts";

@@ -5,24 +5,6 @@
  */
 import { stringify } from "yaml";
 
-/** A rendered object, as the serializer sees it: plain JSON with apiVersion, kind and a name. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata?: { name?: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
-
-/**
- * What the Argo CD step reads of a rendered object: its kind and name, not its content, so that
- * the Argo CD objects and rules cannot come to depend on more.
- */
-export interface ObjectHeader {
-  apiVersion: string;
-  kind: string;
-  metadata?: { name?: string; namespace?: string };
-}
-
 /** Keys that come first wherever they appear, in this order; all others follow sorted. */
 const LEADING_KEYS = ["apiVersion", "kind", "metadata", "name", "namespace"];
 
@@ -60,9 +42,4 @@ export function toYaml(value: unknown): string {
     directives: false,
     indentSeq: true,
   });
-}
-
-/** `rendered/<env>/<kind>-<name>.yaml`: one file per object, the name from the object. */
-export function fileName(object: KubeObject): string {
-  return `${object.kind.toLowerCase()}-${object.metadata?.name ?? ""}.yaml`;
 }

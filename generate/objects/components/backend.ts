@@ -1,5 +1,5 @@
-import type { Environment } from "../environment.ts";
-import { imageReference } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
+import { imageReference } from "../../environment/images.ts";
 import { APP_SECRET, APP_UID, backend as names, CONFIG_MAP, frontend } from "../names.ts";
 import { dnsEgress, fromApp, fromProxies, toDatabase, toInternet } from "../network.ts";
 import {

@@ -1,7 +1,7 @@
 import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
-import type { Environment } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
 import { labels } from "../labels.ts";
 import { backend, frontend, GATEWAY, HTTPS_REDIRECT, INGRESS, ROUTE } from "../names.ts";
 

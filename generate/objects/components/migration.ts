@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
 import { APP_UID, migration as names } from "../names.ts";
 import { dnsEgress, toDatabase } from "../network.ts";
 import { syncWave } from "../sync-waves.ts";

@@ -1,12 +1,12 @@
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
-import type { Environment } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
 import { labels } from "../labels.ts";
 import { APP_SECRET, APP_SECRET_KEYS, DB_SECRET } from "../names.ts";
 import { syncWave } from "../sync-waves.ts";
 
 /**
- * Secret `todo-secrets` is never rendered with values (docs/data-model.md 8.5). With `external-secrets` an
- * ExternalSecret materialises it from the environment's store; with `bootstrap` nothing is
+ * Secret `todo-secrets` is never rendered with values: secret values never enter git, not even
+ * base64-encoded. With `external-secrets` an ExternalSecret materialises it from the environment's store; with `bootstrap` nothing is
  * rendered and `npm run bootstrap:secrets` creates it in the cluster.
  */
 export function secrets(env: Environment) {

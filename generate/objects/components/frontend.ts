@@ -1,5 +1,5 @@
-import type { Environment } from "../environment.ts";
-import { imageReference } from "../environment.ts";
+import type { Environment } from "../../environment/schema.ts";
+import { imageReference } from "../../environment/images.ts";
 import { APP_UID, backend, BACKEND_URL, frontend as names } from "../names.ts";
 import { dnsEgress, fromProxies, toApp } from "../network.ts";
 import {

@@ -2,19 +2,13 @@
  * Rendering: a pure function from environments to a file map (path -> YAML text). No I/O here:
  * loading is `load.ts`, writing and checking is `writer.ts`.
  */
-import { argocdObjects } from "./argocd.ts";
-import { components } from "./components/index.ts";
-import { providedSecrets } from "./components/secrets.ts";
-import type { Environment } from "./environment.ts";
-import { fileName, type KubeObject, type ObjectHeader, toYaml } from "./serialize.ts";
-import {
-  plain,
-  type Problem,
-  RenderError,
-  type Validatable,
-  validateArgocd,
-  validateObjects,
-} from "./validate.ts";
+import { argocdObjects } from "../objects/argocd.ts";
+import { components } from "../objects/components/index.ts";
+import { providedSecrets } from "../objects/components/secrets.ts";
+import type { Environment } from "../environment/schema.ts";
+import { fileName, type KubeObject, type ObjectHeader, type Validatable } from "../types.ts";
+import { toYaml } from "./serialize.ts";
+import { plain, type Problem, RenderError, validateArgocd, validateObjects } from "./validate.ts";
 
 /** The folders the writer owns and replaces as a whole. */
 export const OUTPUT_ROOTS = ["rendered", "argocd"] as const;

@@ -13,7 +13,7 @@
  */
 const WAVES = { setup: "-3", database: "-2", migration: "-1" } as const;
 
-export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
+import { SYNC_WAVE } from "../types.ts";
 
 export function syncWave(wave: keyof typeof WAVES): Record<string, string> {
   return { [SYNC_WAVE]: WAVES[wave] };

@@ -11,8 +11,8 @@ import { namespace } from "./namespace.ts";
 import { routing } from "./routing.ts";
 import { secrets } from "./secrets.ts";
 
-import type { Validatable } from "../validate.ts";
-import type { Environment } from "../environment.ts";
+import type { Validatable } from "../../types.ts";
+import type { Environment } from "../../environment/schema.ts";
 
 /** A component: the environment in, typed objects out. */
 export type Component = (env: Environment) => Validatable[];
