@@ -2,7 +2,7 @@
  * kube-score (built from its Go module at the pinned version, cached by version) over every
  * rendered environment: no critical finding and no warning. A check an object does not need is
  * ignored on that object only (`kube-score/ignore`), with the reason beside the call in its
- * component and in the README's table, which this test keeps complete.
+ * component and in docs/testing.md's table, which this test keeps complete.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -32,8 +32,8 @@ describe(`kube-score ${VERSIONS.kubeScore}`, () => {
     15 * 60_000,
   );
 
-  it("every ignored check is listed with its reason in the README", () => {
-    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  it("every ignored check is listed with its reason in docs/testing.md", () => {
+    const readme = readFileSync(join(REPO, "docs/testing.md"), "utf8");
     const ignored = new Set(
       ENVIRONMENTS.flatMap(files).flatMap((file) =>
         [...readFileSync(file, "utf8").matchAll(/kube-score\/ignore: (.+)/g)].flatMap((m) =>

@@ -4,7 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -92,8 +93,13 @@ describe("the entry point", () => {
     // Every process the render starts inherits this variable; /proc shows who still holds it.
     const marker = `TODO_GITOPS_PROBE=${randomUUID()}`;
     const [key, value] = marker.split("=") as [string, string];
-    const result = run([CLI, "render", "--root", dir], { env: { ...process.env, [key]: value } });
+    // A cache of its own: this run also builds the generator's bundle.
+    const cache = await mkdtemp(join(tmpdir(), "todo-cache-"));
+    scratch.push(cache);
+    const env = { ...process.env, [key]: value, XDG_CACHE_HOME: cache };
+    const result = run([CLI, "render", "--root", dir], { env });
     expect(result.status, result.stderr).toBe(0);
+    expect(await readdir(join(cache, "todo-gitops"))).toHaveLength(1);
     const holders: string[] = [];
     for (const pid of await readdir("/proc")) {
       if (!/^[0-9]+$/.test(pid)) continue;
@@ -101,6 +107,45 @@ describe("the entry point", () => {
       if (environ.split("\0").includes(marker)) holders.push(pid);
     }
     expect(holders).toEqual([]);
+  });
+
+  it("loads the generator from one cached bundle, built once, with the sources' bytes", async () => {
+    const cache = await mkdtemp(join(tmpdir(), "todo-cache-"));
+    scratch.push(cache);
+    const render = async (env: NodeJS.ProcessEnv) => {
+      const dir = await repo();
+      await rm(join(dir, "rendered"), { recursive: true });
+      const result = run([CLI, "render", "--root", dir], { env: { ...process.env, ...env } });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toBe("");
+      return tree(join(dir, "rendered"));
+    };
+    const fromSources = await render({ TODO_GITOPS_BUNDLE: "off", XDG_CACHE_HOME: cache });
+    expect(existsSync(join(cache, "todo-gitops"))).toBe(false);
+    expect(await render({ XDG_CACHE_HOME: cache })).toEqual(fromSources);
+    const [bundle, ...others] = await readdir(join(cache, "todo-gitops"));
+    expect(others).toEqual([]); // no temporary file left
+    expect(bundle).toMatch(/^generator-[0-9a-f]{12}-[0-9a-f]{32}\.mjs$/);
+    const built = (await stat(join(cache, "todo-gitops", bundle!))).mtimeMs;
+    expect(await render({ XDG_CACHE_HOME: cache })).toEqual(fromSources);
+    expect((await stat(join(cache, "todo-gitops", bundle!))).mtimeMs).toBe(built);
+  });
+
+  it("renders from the sources when its bundle is broken, and builds it again next time", async () => {
+    const cache = await mkdtemp(join(tmpdir(), "todo-cache-"));
+    scratch.push(cache);
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    const dir = await repo();
+    expect(run([CLI, "check", "--root", dir], { env }).status).toBe(0);
+    const [bundle] = await readdir(join(cache, "todo-gitops"));
+    const file = join(cache, "todo-gitops", bundle!);
+    await writeFile(file, "export const main = ;\n");
+    const broken = run([CLI, "check", "--root", dir], { env });
+    expect(broken.status, broken.stderr).toBe(0);
+    expect(broken.stdout).toContain("no drift");
+    expect(existsSync(file)).toBe(false);
+    expect(run([CLI, "check", "--root", dir], { env }).status).toBe(0);
+    expect((await readFile(file, "utf8")).length).toBeGreaterThan(100_000);
   });
 
   it("refuses a Node it cannot run on, naming the Node it needs, and writes nothing", async () => {
@@ -182,6 +227,21 @@ describe("check", () => {
       expect(await tree(dir)).toEqual(before);
     },
   );
+
+  it("has .ci/run run the README's test command", async () => {
+    const commands = (await readFile(join(REPO, ".ci/run"), "utf8"))
+      .split("\n")
+      .filter((line) => /^npm /.test(line));
+    expect(commands).toEqual(["npm ci --no-audit --no-fund", "npm test"]);
+    expect(await readFile(join(REPO, "README.md"), "utf8")).toContain("npm ci && npm test ");
+  });
+
+  it("has a quick test command: npm test without the cluster suite", async () => {
+    const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));
+    const steps = (script: string) => String(pkg.scripts[script]).split(" && ");
+    expect(steps("test")).toContain("npm run test:cluster");
+    expect(steps("test:quick")).toEqual(steps("test").filter((s) => s !== "npm run test:cluster"));
+  });
 
   it("is what npm run check runs", async () => {
     const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));

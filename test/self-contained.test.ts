@@ -30,6 +30,29 @@ function text(file: string): string | undefined {
 /** Documents that are not in this repository, however they are cited. */
 const OUTSIDE = [/\bDESIGN\.md\b/, /\bSTYLE\.md\b/, /\bspec\/data-model\.md\b/, /\.\.\/shared\b/];
 
+/** Whether git ignores `path` under `base`: a folder the tests or installs create. */
+function ignored(base: string, path: string): boolean {
+  return [path, `${path}/`].some(
+    (p) => spawnSync("git", ["check-ignore", "-q", "--no-index", p], { cwd: base }).status === 0,
+  );
+}
+
+/** Top-level folders: a code span starting with one of them is a repository path. */
+const FOLDERS = /^(\.ci|\.github|argocd|docs|environments|generate|images|rendered|scripts|test)\//;
+
+/**
+ * The repository path a Markdown code span names, if it names one: it starts with a top-level
+ * folder, or it is a relative path with a file extension (`src/todo_api/config.py` in an image's
+ * README). Placeholders (`<env>`), globs and command lines are not paths.
+ */
+function pathIn(span: string): string | undefined {
+  const path = span.replace(/[:,.]$/, "").replace(/#.*$/, "");
+  if (/[<>*{}$=]|^-|^https?:/.test(path)) return undefined;
+  if (FOLDERS.test(path)) return path;
+  if (/^[a-z0-9_.-]+(\/[A-Za-z0-9_.\[\]-]+)+\.[a-z]{1,5}$/.test(path)) return path;
+  return undefined;
+}
+
 describe("the repository stands on its own", () => {
   it("cites no document from outside it", () => {
     const citations: string[] = [];
@@ -54,6 +77,24 @@ describe("the repository stands on its own", () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it("names only repository paths that exist, in every Markdown file", () => {
+    const missing: string[] = [];
+    for (const file of files().filter((f) => f.endsWith(".md") && !f.includes("node_modules/"))) {
+      for (const [, span] of (text(file) ?? "").matchAll(/`([^`\s]+)`/g)) {
+        const path = pathIn(span!);
+        if (path === undefined) continue;
+        // Relative to the repository, or to the Markdown file's folder (an image's README).
+        const bases = [REPO, join(REPO, dirname(file))].filter((base) =>
+          existsSync(join(base, path.split("/")[0]!)),
+        );
+        if (bases.length === 0 && !FOLDERS.test(path)) continue; // not a path of this repository
+        const found = bases.some((base) => existsSync(join(base, path)) || ignored(base, path));
+        if (!found) missing.push(`${file}: ${span}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it("has the data model it points to", () => {

@@ -1,7 +1,11 @@
 /** The serializer's rules: canonical key order, YAML every parser reads alike, names from objects. */
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { canonical, toYaml } from "../generate/pipeline/serialize.ts";
+import { canonical, toYaml, toYamlByYaml } from "../generate/pipeline/serialize.ts";
+import { argocdObjects } from "../generate/objects/argocd.ts";
+import { renderEnvironment } from "../generate/pipeline/render.ts";
+import { plain } from "../generate/pipeline/validate.ts";
+import { ENVIRONMENTS } from "./helpers.ts";
 import { fileName } from "../generate/types.ts";
 
 describe("toYaml", () => {
@@ -90,5 +94,61 @@ describe("fileName", () => {
     expect(
       fileName({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "x" } }),
     ).toBe("poddisruptionbudget-x.yaml");
+  });
+});
+
+describe("toYaml is yaml's stringify, byte for byte", () => {
+  const rendered = ENVIRONMENTS.flatMap((env) =>
+    renderEnvironment(env).entries.map((e) => e.object),
+  );
+  const argocd = argocdObjects(ENVIRONMENTS, rendered).map(plain);
+
+  it.each([...rendered, ...argocd].map((o) => [`${o.kind}/${o.metadata?.name}`, o] as const))(
+    "for %s as rendered",
+    (_, object) => {
+      expect(toYaml(object)).toBe(toYamlByYaml(object));
+    },
+  );
+
+  /** Values yaml writes in some other way than a plain scalar, each in every place one stands. */
+  const awkward: unknown[] = [
+    ...["", " lead", "trail ", "yes", "on", "No", "~", "null", "0777", "0x1f", "1_000", "1e3"],
+    ...["12:30", "2001-12-14", ".inf", "-.5", "a: b", "a #b", "#x", "- x", "-", "?", "? x", "---"],
+    ...[
+      "...",
+      "%x",
+      "*a",
+      "&a",
+      "!t",
+      "|",
+      ">",
+      "'q'",
+      '"q"',
+      "@x",
+      "`x",
+      "é",
+      "tab\there",
+      "\u0007",
+    ],
+    ...["line\nbreak", "trailing\n", "x".repeat(1100), "{a}", "[a]", ",", "a,b", "<<", "=", "true"],
+    ...[0, -0, 1.5, 1e21, -7, true, false, null],
+  ];
+  const shapes = (v: unknown): unknown[] => [
+    { apiVersion: "v1", kind: "K", value: v },
+    { apiVersion: "v1", kind: "K", list: [v, { name: v, also: [v] }] },
+    { apiVersion: "v1", kind: "K", map: { [String(v)]: v } },
+    { apiVersion: "v1", kind: "K", nested: [[v]], empty: {}, none: [], deep: [{ a: { b: [v] } }] },
+  ];
+
+  it.each(awkward.map((v) => [JSON.stringify(v).slice(0, 40), v] as const))(
+    "for %s in every place",
+    (_, value) => {
+      for (const object of shapes(value)) expect(toYaml(object)).toBe(toYamlByYaml(object));
+    },
+  );
+
+  it("for keys that JavaScript orders as numbers", () => {
+    const object = { apiVersion: "v1", kind: "K", data: { b: "1", "10": "x", "2": "y", a: "z" } };
+    expect(toYaml(object)).toBe(toYamlByYaml(object));
   });
 });

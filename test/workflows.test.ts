@@ -644,12 +644,8 @@ describe("dependabot.yml", () => {
   });
 });
 
-describe("README's GitHub Actions section", () => {
-  const readme = readFileSync(join(REPO, "README.md"), "utf8");
-  const section = readme.slice(
-    readme.indexOf("## GitHub Actions"),
-    readme.indexOf("## Node version"),
-  );
+describe("docs/ci.md", () => {
+  const section = readFileSync(join(REPO, "docs/ci.md"), "utf8");
   const sample = [
     {
       path: "rendered/staging/deployment-todo-backend.yaml",

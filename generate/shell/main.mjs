@@ -14,5 +14,6 @@ if (major < NEEDED) {
 }
 // V8's compile cache (Node's own, in the system's temporary folder, keyed by each file's content).
 module.enableCompileCache?.();
-const { main } = await import("./cli.ts");
+const { loadGenerator } = await import("./load-cache.mjs");
+const { main } = await loadGenerator();
 process.exitCode = await main(process.argv.slice(2));
