@@ -1,7 +1,9 @@
 /**
- * The pull-request comment (Markdown) that summarises how the rendered output changes, per
- * environment and per object: added, removed, and which fields changed. It never prints a value,
- * so a secret can never leak through it; reviewers read values in the diff itself.
+ * The pull-request comment (Markdown) that summarises how the rendered output changes: first the
+ * risks (review.ts: what the API server will refuse, what prune deletes, images, scale,
+ * resources, probes, Argo CD policy, which environments sync on merge), then per environment and
+ * per object what is added, removed, and each changed field with its old and new value (masked
+ * where it could be a secret).
  *
  *   rendered-summary.ts --base DIR --head DIR [--output FILE]          two checkouts
  *   rendered-summary.ts --git REPO --base SHA --head SHA [--output FILE]  two commits' objects
@@ -20,6 +22,7 @@ import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { z } from "zod";
+import { type Risk, risks as findRisks, showValue, valueAt } from "./review.ts";
 
 /** The marker by which the workflow finds its own comment to update it. */
 export const MARKER = "<!-- todo-gitops:rendered-summary -->";
@@ -30,7 +33,12 @@ type Json = unknown;
 interface ObjectChange {
   object: string;
   change: "added" | "removed" | "changed";
-  fields: string[];
+  fields: FieldChange[];
+}
+interface FieldChange {
+  path: string;
+  before: string;
+  after: string;
 }
 
 /** Every YAML file under rendered/ and argocd/ of a checkout: path -> object. Symlinks are skipped. */
@@ -155,7 +163,12 @@ export function summarize(
     else if (after === undefined)
       add(path, { object: describe(before), change: "removed", fields: [] });
     else {
-      const fields = changedFields(before, after);
+      const kind = (after as { kind?: string } | null)?.kind;
+      const fields = changedFields(before, after).map((field) => ({
+        path: field,
+        before: showValue(field === "(root)" ? before : valueAt(before, field), field, kind),
+        after: showValue(field === "(root)" ? after : valueAt(after, field), field, kind),
+      }));
       if (fields.length > 0) add(path, { object: describe(after), change: "changed", fields });
     }
   }
@@ -180,11 +193,42 @@ const MAX_FIELDS = 12;
 /** GitHub refuses comments over 65,536 characters; the summary stays well under. */
 export const MAX_CHARS = 60_000;
 const FOOTER =
-  "Field names only: values are never shown here. Read them in the pull request's diff.";
+  "Values are the committed files'; a Secret's, or a key that looks like a credential's, are masked.";
+
+const RISK_TITLES: Record<Risk["kind"], string> = {
+  refused: "refused by the API server",
+  pruned: "deleted by prune",
+  image: "image",
+  scale: "replicas",
+  resources: "resources",
+  probes: "probes",
+  argocd: "Argo CD",
+  sync: "on merge",
+};
+
+/** The risks section: the environments' risks in the order of RISK_TITLES, then on-merge. */
+function riskLines(found: readonly Risk[], groups: ReadonlyMap<string, unknown>): string[] {
+  const relevant = found.filter((r) => r.kind !== "sync" || groups.has(r.group));
+  if (relevant.length === 0) return [];
+  const order = Object.keys(RISK_TITLES);
+  const sorted = [...relevant].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const where = (group: string) => (group === "argocd/" ? "`argocd/`" : code(group));
+  return [
+    "#### Risks",
+    "",
+    ...sorted.map(
+      (r) =>
+        `- **${RISK_TITLES[r.kind]}**: ${where(r.group)} ${code(r.object)}: ${code(r.message)}`,
+    ),
+    "",
+  ];
+}
 
 export function markdown(
   groups: Map<string, ObjectChange[]>,
   commits?: { base: string; head: string },
+  found: readonly Risk[] = [],
+  limit: number = MAX_CHARS,
 ): string {
   const head = [MARKER, "### Rendered output changes", ""];
   if (commits !== undefined) {
@@ -193,7 +237,7 @@ export function markdown(
       "",
     );
   }
-  const body: string[] = [];
+  const body: string[] = [...riskLines(found, groups)];
   if (groups.size === 0) body.push("No object under `rendered/` or `argocd/` changes.", "");
   for (const [group, changes] of groups) {
     const count = (c: ObjectChange["change"]) => changes.filter((x) => x.change === c).length;
@@ -207,14 +251,18 @@ export function markdown(
         body.push(`- ${c.change}: ${code(c.object)}`);
         continue;
       }
-      const shown = c.fields.slice(0, MAX_FIELDS).map(code).join(", ");
-      const more = c.fields.length > MAX_FIELDS ? `, and ${c.fields.length - MAX_FIELDS} more` : "";
-      body.push(`- changed: ${code(c.object)}: ${shown}${more}`);
+      body.push(`- changed: ${code(c.object)}`);
+      for (const f of c.fields.slice(0, MAX_FIELDS)) {
+        body.push(`  - ${code(f.path)}: ${code(f.before)} → ${code(f.after)}`);
+      }
+      if (c.fields.length > MAX_FIELDS) {
+        body.push(`  - and ${c.fields.length - MAX_FIELDS} more field(s): see the diff`);
+      }
     }
     body.push("");
   }
   // Cut whole lines so that the comment, with the note and the footer, fits.
-  let budget = MAX_CHARS - [...head, FOOTER].join("\n").length - 200;
+  let budget = limit - [...head, FOOTER].join("\n").length - 200;
   let kept = 0;
   while (kept < body.length && budget - (body[kept]!.length + 1) >= 0) {
     budget -= body[kept]!.length + 1;
@@ -223,7 +271,7 @@ export function markdown(
   const cut =
     kept < body.length
       ? [
-          `… cut here: ${body.length - kept} more line(s). The pull request's diff has everything.`,
+          `… cut here: ${body.length - kept} more line(s), left out to stay within GitHub's comment limit. The job summary of this comment's workflow run has the full text.`,
           "",
         ]
       : [];
@@ -309,6 +357,7 @@ export async function main(argv: string[]): Promise<number> {
       head: { type: "string" },
       git: { type: "string" },
       output: { type: "string" },
+      "full-output": { type: "string" },
     },
   });
   const { base, head, git: repo } = values;
@@ -319,12 +368,20 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const text =
+  const [before, after] =
     repo === undefined
-      ? markdown(summarize(await readTree(base), await readTree(head)))
-      : markdown(summarize(readTreeAt(repo, base), readTreeAt(repo, head)), { base, head });
+      ? [await readTree(base), await readTree(head)]
+      : [readTreeAt(repo, base), readTreeAt(repo, head)];
+  const commits = repo === undefined ? undefined : { base, head };
+  const groups = summarize(before, after);
+  const found = findRisks(before, after);
+  const text = markdown(groups, commits, found);
   if (values.output !== undefined) await writeFile(values.output, text);
   else process.stdout.write(text);
+  // The job summary takes up to 1 MiB: the whole text, uncut.
+  if (values["full-output"] !== undefined) {
+    await writeFile(values["full-output"], markdown(groups, commits, found, 1_000_000));
+  }
   return 0;
 }
 

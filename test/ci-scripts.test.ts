@@ -288,7 +288,7 @@ describe("promotion", () => {
 });
 
 describe("pull-request summary", () => {
-  it("lists added, removed and changed objects per environment with changed field paths, never values", async () => {
+  it("lists added, removed and changed objects per environment, each changed field with its old and new value", async () => {
     const dir = await gitRepo();
     const secretish = "postgresql://user:hunter2-not-real@db/todo";
     const staging = join(dir, "environments/staging.ts");
@@ -313,16 +313,21 @@ describe("pull-request summary", () => {
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  DATABASE_URL: ${secretish}\n`,
     );
     await unlink(join(dir, "rendered/minikube/poddisruptionbudget-todo-frontend.yaml"));
+    // A key that looks like a credential, added to a changed object: its value is masked.
+    const config = join(dir, "rendered/minikube/configmap-todo-config.yaml");
+    await writeFile(config, `${await readFile(config, "utf8")}  API_TOKEN: ${secretish}\n`);
     const text = markdown(summarize(await readTree(REPO), await readTree(dir)));
     expect(text.startsWith("<!-- todo-gitops:rendered-summary -->")).toBe(true);
-    expect(text).toContain("#### environment `minikube`: 0 added, 1 removed, 1 changed");
-    expect(text).toContain("- changed: `Deployment/todo-backend`: `spec.replicas`");
+    expect(text).toContain("#### environment `minikube`: 0 added, 1 removed, 2 changed");
+    expect(text).toContain("- changed: `Deployment/todo-backend`\n  - `spec.replicas`: `2` → `3`");
     expect(text).toContain("- removed: `PodDisruptionBudget/todo-frontend`");
+    expect(text).toContain("  - `data.API_TOKEN`: `(none)` → `(masked)`");
     expect(text).toContain("#### environment `staging`: 1 added, 0 removed, 1 changed");
-    expect(text).toContain("- changed: `ConfigMap/todo-config`: `data.ENVIRONMENT`");
+    expect(text).toContain(
+      "- changed: `ConfigMap/todo-config`\n  - `data.ENVIRONMENT`: `staging` → `staging-2`",
+    );
     expect(text).toContain("- added: `ConfigMap/extra`");
     expect(text).not.toContain("hunter2");
-    expect(text).not.toContain("staging-2");
   });
 
   it("names list items by their name", () => {
@@ -445,8 +450,12 @@ describe("pull-request summary from git objects", () => {
     );
     const text = markdown(summarize(new Map(), many));
     expect(text.length).toBeLessThanOrEqual(MAX_CHARS);
-    expect(text).toMatch(/… cut here: \d+ more line\(s\)/);
-    expect(text.trimEnd().endsWith("Read them in the pull request's diff.")).toBe(true);
+    expect(text).toMatch(/… cut here: \d+ more line\(s\).*The job summary .* has the full text\./);
+    expect(text.trimEnd().endsWith("are masked.")).toBe(true);
+    // The job summary's copy is whole.
+    const full = markdown(summarize(new Map(), many), undefined, [], 1_000_000);
+    expect(full).not.toContain("cut here");
+    expect(full).toContain("configmap-4999".replace("configmap-", "ConfigMap/config-"));
   });
 });
 
