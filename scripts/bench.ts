@@ -11,13 +11,15 @@
  * 2. 100 and 1,000 generated environments (scripts/many-environments.ts, in a scratch folder):
  *    render into an empty output (every file written), again over it (nothing written), and
  *    check. Target: linear (the time per environment about the same at both sizes), and 1,000
- *    environments under 10 s.
+ *    environments under 10 s. Beside each, the time a bare loop takes to write as many files of
+ *    the same size (the disk's share), and the 1,000 again in memory (/dev/shm).
  *
  *   npm run bench [-- --runs 11] [-- --skip-1000]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -175,8 +177,13 @@ function committedEnvironments(): void {
 }
 
 /** `count` generated environments, rendered and checked as fresh processes. */
-async function manyEnvironments(count: number, runs: number): Promise<number> {
-  const root = mkdtempSync(join(tmpdir(), `todo-bench-${count}-`));
+async function manyEnvironments(
+  count: number,
+  runs: number,
+  base = tmpdir(),
+  where = "",
+): Promise<number> {
+  const root = mkdtempSync(join(base, `todo-bench-${count}-`));
   try {
     await writeEnvironments(root, count);
     const clear = () => {
@@ -195,13 +202,29 @@ async function manyEnvironments(count: number, runs: number): Promise<number> {
       },
       runs,
     );
+    // The disk's share: as many files of the same size, written from a bare loop, in the same run.
+    const sizes = readdirSync(join(root, "rendered"), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).size);
+    const text = "x".repeat(Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length));
+    const floor = join(root, "floor");
+    const perFolder = Math.ceil(sizes.length / count);
+    const start = performance.now();
+    for (let e = 0; e < count; e++) {
+      mkdirSync(join(floor, String(e)), { recursive: true });
+      for (let f = 0; f < perFolder; f++) writeFileSync(join(floor, String(e), `${f}.yaml`), text);
+    }
+    const disk = performance.now() - start;
     console.log(
-      `\n${count} generated environments (${files} files), fresh processes, ${runs} rounds`,
+      `\n${count} generated environments (${files} files), fresh processes, ${runs} rounds${where}`,
     );
     console.log(`  load average before ${before}, after ${load()}`);
     console.log(`  render into an empty output            ${spread(empty.render!)}`);
     console.log(`  render again over it (nothing written) ${spread(rest.again!)}`);
     console.log(`  check                                  ${spread(rest.check!)}`);
+    console.log(
+      `  (the same number of files of that size, written from a bare loop: ${seconds(disk)})`,
+    );
     const perEnvironment = empty.render!.median / count;
     console.log(`  per environment                        ${perEnvironment.toFixed(2)} ms`);
     if (count === 1000) {
@@ -222,6 +245,9 @@ committedEnvironments();
 const at100 = await manyEnvironments(100, Math.max(3, Math.ceil(RUNS / 2)));
 if (!options["skip-1000"]) {
   const at1000 = await manyEnvironments(1000, 3);
+  // The same in memory: the render without this machine's disk, whose time to create 21,000
+  // files swings from seconds to over ten.
+  if (existsSync("/dev/shm")) await manyEnvironments(1000, 3, "/dev/shm", ", in memory (tmpfs)");
   console.log(
     `\nlinear: ${at1000.toFixed(2)} ms per environment at 1,000, ${at100.toFixed(2)} ms at 100 (${(at1000 / at100).toFixed(2)}x)`,
   );

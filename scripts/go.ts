@@ -12,6 +12,12 @@ const root = cacheRoot();
 /** Where a built command lives: `<cache>/bin/<name>-<version>`. */
 export const bin = (name: string, version: string) => join(root, "bin", `${name}-${version}`);
 
+/** The cache's own throw-away main module, which `go install` and `go mod download` run in. */
+function cacheModule(): void {
+  mkdirSync(join(root, "bin"), { recursive: true });
+  if (!existsSync(join(root, "go.mod"))) writeFileSync(join(root, "go.mod"), "module cache\n");
+}
+
 export function go(args: string[], cwd: string, env: Record<string, string> = {}): string {
   return execFileSync("go", args, {
     cwd,
@@ -34,8 +40,7 @@ export function go(args: string[], cwd: string, env: Record<string, string> = {}
  * replace directives): kube-score for the manifest lint, helm for the benchmark.
  */
 export function goInstall(name: string, pkg: string, version: string): string {
-  mkdirSync(join(root, "bin"), { recursive: true });
-  if (!existsSync(join(root, "go.mod"))) writeFileSync(join(root, "go.mod"), "module cache\n");
+  cacheModule();
   const out = bin(name, version);
   if (existsSync(out)) return out;
   const started = Date.now();
@@ -45,4 +50,11 @@ export function goInstall(name: string, pkg: string, version: string): string {
   renameSync(join(gobin, pkg.split("/").pop()!), out);
   process.stderr.write(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return out;
+}
+
+/** The folder of a downloaded module (`go mod download -json`), e.g. to read its go.mod or CRDs. */
+export function moduleDir(module: string, version: string): string {
+  cacheModule();
+  const out = go(["mod", "download", "-json", `${module}@${version}`], root);
+  return (JSON.parse(out) as { Dir: string }).Dir;
 }

@@ -7,6 +7,8 @@
  *
  *   rendered-summary.ts --base DIR --head DIR [--output FILE]          two checkouts
  *   rendered-summary.ts --git REPO --base SHA --head SHA [--output FILE]  two commits' objects
+ *       [--full-output FILE]   the whole text, uncut, for the job summary
+ *       [--applies FILE]       apply-check.ts --json: what the API server refused
  *   rendered-summary.ts pull-request --pulls FILE --head-sha SHA --head-repository OWNER/NAME
  *       [--github-output FILE]
  *
@@ -176,17 +178,19 @@ export function summarize(
 }
 
 const MAX_CODE = 120;
+/** A risk's message (an API server's refusal, an image reference) is longer than a name. */
+const MAX_RISK = 400;
 /**
  * Text from the compared files (kinds, names, keys, folder names) as one inline code span:
  * backticks, control and bidirectional-override characters become `?`, and it is cut at
  * MAX_CODE characters. Inside a code span GitHub renders no Markdown, HTML, link or mention.
  */
-export function code(text: string): string {
+export function code(text: string, max = MAX_CODE): string {
   const clean = text.replace(
     /[\u0000-\u001f\u007f-\u009f`\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g,
     "?",
   );
-  return `\`${clean.length > MAX_CODE ? `${clean.slice(0, MAX_CODE)}…` : clean}\``;
+  return `\`${clean.length > max ? `${clean.slice(0, max)}…` : clean}\``;
 }
 
 const MAX_FIELDS = 12;
@@ -218,7 +222,7 @@ function riskLines(found: readonly Risk[], groups: ReadonlyMap<string, unknown>)
     "",
     ...sorted.map(
       (r) =>
-        `- **${RISK_TITLES[r.kind]}**: ${where(r.group)} ${code(r.object)}: ${code(r.message)}`,
+        `- **${RISK_TITLES[r.kind]}**: ${where(r.group)} ${code(r.object)}: ${code(r.message, MAX_RISK)}`,
     ),
     "",
   ];
@@ -276,6 +280,25 @@ export function markdown(
         ]
       : [];
   return [...head, ...body.slice(0, kept), ...cut, FOOTER, ""].join("\n");
+}
+
+interface AppliesOutcome {
+  environment: string;
+  object: string;
+  result: string;
+  message?: string;
+}
+
+/** Each object the API server refused when the head was applied over the base, as a risk. */
+export function refusals(outcomes: readonly AppliesOutcome[]): Risk[] {
+  return outcomes
+    .filter((o) => o.result === "refused")
+    .map((o) => ({
+      kind: "refused" as const,
+      group: o.environment,
+      object: o.object,
+      message: `applied over the base on a real API server, it was refused: ${o.message ?? "(no message)"}`,
+    }));
 }
 
 const pullsSchema = z.array(
@@ -358,6 +381,7 @@ export async function main(argv: string[]): Promise<number> {
       git: { type: "string" },
       output: { type: "string" },
       "full-output": { type: "string" },
+      applies: { type: "string" },
     },
   });
   const { base, head, git: repo } = values;
@@ -374,7 +398,12 @@ export async function main(argv: string[]): Promise<number> {
       : [readTreeAt(repo, base), readTreeAt(repo, head)];
   const commits = repo === undefined ? undefined : { base, head };
   const groups = summarize(before, after);
-  const found = findRisks(before, after);
+  // The applicability check's refusals (apply-check.ts --json), in the API server's words.
+  const applied =
+    values.applies === undefined
+      ? []
+      : (JSON.parse(await readFile(values.applies, "utf8")) as AppliesOutcome[]);
+  const found = [...refusals(applied), ...findRisks(before, after)];
   const text = markdown(groups, commits, found);
   if (values.output !== undefined) await writeFile(values.output, text);
   else process.stdout.write(text);

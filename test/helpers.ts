@@ -88,3 +88,11 @@ export async function scratchRepo(): Promise<string> {
   }
   return dir;
 }
+
+/** git in `dir` as a fixed author; its output, trimmed, or an error with git's. */
+export function git(dir: string, ...args: string[]): string {
+  const identity = ["-c", "user.name=t", "-c", "user.email=t@example.com"];
+  const result = spawnSync("git", [...identity, ...args], { cwd: dir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+}

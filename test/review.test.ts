@@ -3,32 +3,18 @@
  * scratch clone: a change is committed over the repository's rendered output, and the two
  * commits are read from git objects, as the comment workflow reads them.
  */
-import { spawnSync } from "node:child_process";
 import { readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { type Risk, risks } from "../scripts/review.ts";
 import { markdown, readTreeAt, summarize } from "../scripts/rendered-summary.ts";
-import { scratchRepo } from "./helpers.ts";
+import { git, scratchRepo } from "./helpers.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-function git(dir: string, ...args: string[]): string {
-  const result = spawnSync(
-    "git",
-    ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args],
-    {
-      cwd: dir,
-      encoding: "utf8",
-    },
-  );
-  if (result.status !== 0) throw new Error(result.stderr);
-  return result.stdout.trim();
-}
 
 type Edit = (dir: string) => Promise<void>;
 

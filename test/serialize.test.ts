@@ -131,6 +131,8 @@ describe("toYaml is yaml's stringify, byte for byte", () => {
       "\u0007",
     ],
     ...["line\nbreak", "trailing\n", "x".repeat(1100), "{a}", "[a]", ",", "a,b", "<<", "=", "true"],
+    ...["y", "Y", "n", "off", "0o17", "0b101", "1.0.0", "v1", "a/b", "x.", "1_0", "190:20:30"],
+    ...["2001-12-14t21:59:43.10-05:00", "Null", "NULL", "+1", "1.", ".5", "0", "00", "09"],
     ...[0, -0, 1.5, 1e21, -7, true, false, null],
   ];
   const shapes = (v: unknown): unknown[] => [

@@ -313,7 +313,7 @@ describe("checks.yml", () => {
 
     it("builds kube-score with Go 1.26.x from setup-go, cached where the suite looks", () => {
       expect(job.steps[step(/^actions\/setup-go@/)]!.with?.["go-version"]).toBe("1.26.x");
-      expect(job.env?.GOTOOLCHAIN).toBe("local");
+      expect(job.env?.GOTOOLCHAIN).toBeUndefined();
       const bin = (j: Job) =>
         j.steps
           .find((s) => s.id === "paths")!
@@ -396,6 +396,34 @@ describe("checks.yml", () => {
   });
 });
 
+describe("the apply-check job", () => {
+  const wf = workflow("checks.yml");
+  const job = wf.jobs["apply-check"]!;
+
+  it("runs on pull requests only, with a read-only token, and fails when the API server refuses", () => {
+    expect(job.if).toBe("github.event_name == 'pull_request'");
+    expect(job.permissions).toBeUndefined(); // the workflow's: contents read
+    expect(wf.permissions).toEqual({ contents: "read" });
+    const run = job.steps.at(-1)!;
+    expect(run.run).toContain("set -o pipefail");
+    expect(run.run).toContain(
+      'npm run --silent apply-check -- --base "$BASE_SHA" --head "$HEAD_SHA"',
+    );
+    expect(run.env).toEqual({
+      BASE_SHA: "${{ github.event.pull_request.base.sha }}",
+      HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+    });
+  });
+
+  it("reads the base from the history and reuses the cluster suite's cached binaries", () => {
+    const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+    expect(checkout.with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
+    const restore = job.steps.find((s) => s.uses?.startsWith("actions/cache/restore@"))!;
+    const cluster = wf.jobs.cluster!.steps.find((s) => s.id === "bin")!;
+    expect(restore.with?.key).toBe(cluster.with?.key);
+  });
+});
+
 describe("rendered-summary-comment.yml", () => {
   const wf = workflow("rendered-summary-comment.yml");
   const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
@@ -417,9 +445,14 @@ describe("rendered-summary-comment.yml", () => {
       expect(run).not.toMatch(
         /git\s+(-c\s+\S+\s+)*(checkout|switch|worktree|restore|reset|merge|pull|archive)\b/,
       );
-      // Only the default branch's summary script and lockfile run (the latter without scripts).
+      // Only the default branch's summary and applicability scripts and lockfile run (the latter
+      // without scripts); the applicability check applies the commits' YAML as data.
       for (const command of run!.match(/\b(node|npm|npx)\s+\S+(\s+\S+)?/g) ?? []) {
-        expect(["node scripts/rendered-summary.ts", "npm ci --no-audit"]).toContain(
+        expect([
+          "node scripts/rendered-summary.ts",
+          "node scripts/apply-check.ts",
+          "npm ci --no-audit",
+        ]).toContain(
           command
             .split(/\s+/)
             .slice(0, command.startsWith("node") ? 2 : 3)

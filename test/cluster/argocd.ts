@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Binaries } from "./build.ts";
 import type { ControlPlane } from "./control-plane.ts";
-import { freePort, type Processes, waitFor } from "./processes.ts";
+import { freePort, type Processes, waitFor } from "../../scripts/cluster/processes.ts";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** How often Argo CD looks at git and at the cluster in this suite. */

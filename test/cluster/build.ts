@@ -16,7 +16,8 @@ import {
 } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { bin, go, goInstall } from "../../scripts/go.ts";
+import { crdFiles } from "../../scripts/cluster/crds.ts";
+import { bin, go, goInstall, moduleDir } from "../../scripts/go.ts";
 import { cacheRoot, VERSIONS } from "../../scripts/versions.ts";
 
 export interface Binaries {
@@ -40,12 +41,6 @@ export interface Binaries {
 }
 
 const root = cacheRoot();
-
-/** The folder of a downloaded module (`go mod download -json`), e.g. to read its go.mod or CRDs. */
-export function moduleDir(module: string, version: string): string {
-  const out = go(["mod", "download", "-json", `${module}@${version}`], root);
-  return (JSON.parse(out) as { Dir: string }).Dir;
-}
 
 /** A throw-away main module under the cache that requires `requires` and builds `packages`. */
 function buildModule(
@@ -205,25 +200,7 @@ export function build(): Binaries {
   out.argocdPathScripts = ["git-verify-wrapper.sh", "gpg-wrapper.sh"].map((f) =>
     join(argoModule, "hack", f),
   );
-  const argo = join(argoModule, "manifests", "crds");
-  const eso = moduleDir("github.com/external-secrets/external-secrets", v.externalSecrets);
-  const gateway = join(
-    moduleDir("sigs.k8s.io/gateway-api", v.gatewayApi),
-    "config",
-    "crd",
-    "standard",
-  );
-  out.crds = [
-    // ApplicationSet's too: argocd-server watches it, and logs an error a second without it.
-    ...["application-crd.yaml", "appproject-crd.yaml", "applicationset-crd.yaml"].map((f) =>
-      join(argo, f),
-    ),
-    join(eso, "deploy", "crds", "bundle.yaml"),
-    // The standard channel only: what every conformant implementation serves.
-    ...["gatewayclasses", "gateways", "httproutes", "referencegrants"].map((kind) =>
-      join(gateway, `gateway.networking.k8s.io_${kind}.yaml`),
-    ),
-  ];
+  out.crds = crdFiles();
   for (const file of [...out.kwokStages, ...out.crds, ...out.argocdPathScripts])
     if (!existsSync(file)) throw new Error(`expected ${file} in its module; has the layout moved?`);
   return out;

@@ -16,7 +16,7 @@ import { ENVIRONMENTS } from "../helpers.ts";
 import { ARGOCD_NAMESPACE, type ArgoCd, POLL_SECONDS, startArgoCd } from "./argocd.ts";
 import { type Binaries, build } from "./build.ts";
 import { type ControlPlane, startControlPlane } from "./control-plane.ts";
-import { Processes, sleep, waitFor } from "./processes.ts";
+import { Processes, sleep, waitFor } from "../../scripts/cluster/processes.ts";
 import { STAND_IN_CONTROLLER, StandIns } from "./stand-ins.ts";
 import { cacheRoot, VERSIONS } from "../../scripts/versions.ts";
 

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-/** The cluster suite: one file, its tests in order, on one shared control plane and Argo CD. */
+/** The cluster suite: its files one after the other (each starts real processes), tests in order. */
 export default defineConfig({
   test: {
     include: ["test/cluster/**/*.test.ts"],
