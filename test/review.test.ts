@@ -30,8 +30,17 @@ const edit =
 
 /** The risks between a base commit and a head commit that made `edits`. */
 async function risksOf(...edits: Edit[]): Promise<{ found: Risk[]; text: string }> {
+  return risksOver([], ...edits);
+}
+
+/** `risksOf`, with `before` edits made to the base commit first. */
+async function risksOver(
+  baseEdits: Edit[],
+  ...edits: Edit[]
+): Promise<{ found: Risk[]; text: string }> {
   const dir = await scratchRepo();
   dirs.push(dir);
+  for (const e of baseEdits) await e(dir);
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", ".");
   git(dir, "commit", "-qm", "base");
@@ -102,21 +111,27 @@ describe("changes the API server refuses in place", () => {
     ]);
   });
 
-  it("a claim's spec, except a larger storage request", () => {
-    const claim = (storage: string, storageClassName = "standard") => ({
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: { name: "data" },
-      spec: { storageClassName, resources: { requests: { storage } } },
-    });
-    const at = (o: unknown) => new Map([["rendered/minikube/persistentvolumeclaim-data.yaml", o]]);
-    const refused = (a: unknown, b: unknown) =>
-      of(risks(at(a), at(b)), "refused").map((r) => r.message.split(" cannot")[0]);
-    expect(refused(claim("1Gi"), claim("2Gi"))).toEqual([]);
-    expect(refused(claim("2Gi"), claim("1Gi"))).toEqual([
+  it("a claim's spec, except a larger storage request", async () => {
+    const file = "rendered/minikube/persistentvolumeclaim-data.yaml";
+    const claim =
+      (storage: string, storageClassName = "standard"): Edit =>
+      (dir) =>
+        writeFile(
+          join(dir, file),
+          stringify({
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            metadata: { name: "data", namespace: "todo" },
+            spec: { storageClassName, resources: { requests: { storage } } },
+          }),
+        );
+    const refused = async (from: Edit, to: Edit) =>
+      of((await risksOver([from], to)).found, "refused").map((r) => r.message.split(" cannot")[0]);
+    expect(await refused(claim("1Gi"), claim("2Gi"))).toEqual([]);
+    expect(await refused(claim("2Gi"), claim("1Gi"))).toEqual([
       "spec.resources.requests.storage (a decrease)",
     ]);
-    expect(refused(claim("1Gi"), claim("1Gi", "fast"))).toEqual([
+    expect(await refused(claim("1Gi"), claim("1Gi", "fast"))).toEqual([
       "spec (other than resources.requests.storage)",
     ]);
   });

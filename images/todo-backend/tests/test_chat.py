@@ -84,7 +84,7 @@ def test_cannot_touch_another_users_task(client: httpx.Client, auth: dict[str, s
     fake.replies += [tool_reply(("delete_task", {"task_id": theirs["id"]})), text_reply("I could not find it.")]
     body = chat(client, auth, f"delete task {theirs['id']}").json()
     assert body["changes"] == []
-    assert "not found" in fake.requests[1]["messages"][-1]["content"]
+    assert "no longer exists" in fake.requests[1]["messages"][-1]["content"]
     assert client.get(f"/api/tasks/{theirs['id']}", headers=other).status_code == 200
 
 

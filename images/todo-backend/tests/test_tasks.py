@@ -92,3 +92,48 @@ def test_bad_input_gets_a_4xx_with_a_message(
     assert response.status_code == status, response.text
     detail = response.json()["detail"]
     assert isinstance(detail, str) and detail
+
+
+def test_a_task_changed_and_deleted_at_once_never_gives_500(app, auth: dict[str, str]) -> None:
+    """Two devices: one edits a task while the other deletes it, raced for real on two connections.
+    The edit is 200 (it came first) or 404 (the task was gone); the delete is 204, or 404 when
+    the task was already gone. Never a 500, and each connection keeps working afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    def at_once(start: Barrier, send) -> int:
+        start.wait()
+        return send().status_code
+
+    with (
+        httpx.Client(base_url=app.url, timeout=10) as one,
+        httpx.Client(base_url=app.url, timeout=10) as two,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        seen: set[tuple[str, int]] = set()
+        for round_ in range(40):
+            url = f"/api/tasks/{one.post('/api/tasks', json={'title': f'race {round_}'}, headers=auth).json()['id']}"
+            start = Barrier(2)
+            patched = pool.submit(at_once, start, lambda u=url: one.patch(u, json={"completed": True}, headers=auth))
+            deleted = pool.submit(at_once, start, lambda u=url: two.delete(u, headers=auth))
+            results = {"PATCH": patched.result(), "DELETE": deleted.result()}
+            assert results["PATCH"] in (200, 404), results
+            assert results["DELETE"] in (204, 404), results
+            seen.update(results.items())
+            # The task is gone, and both connections still answer.
+            assert one.get(url, headers=auth).status_code == 404
+            assert two.delete(url, headers=auth).status_code == 404
+        assert ("DELETE", 204) in seen
+
+
+def test_a_deleted_task_is_404_to_patch_and_delete(client: httpx.Client, auth: dict[str, str]) -> None:
+    task = client.post("/api/tasks", json={"title": "gone soon"}, headers=auth).json()
+    assert client.delete(f"/api/tasks/{task['id']}", headers=auth).status_code == 204
+    patched = client.patch(f"/api/tasks/{task['id']}", json={"title": "x"}, headers=auth)
+    assert (patched.status_code, patched.json()["detail"]) == (404, f"Task {task['id']} not found")
+    assert client.delete(f"/api/tasks/{task['id']}", headers=auth).status_code == 404
+
+
+def test_an_empty_patch_answers_the_task_unchanged(client: httpx.Client, auth: dict[str, str]) -> None:
+    task = client.post("/api/tasks", json={"title": "as is"}, headers=auth).json()
+    assert client.patch(f"/api/tasks/{task['id']}", json={}, headers=auth).json() == task

@@ -202,13 +202,15 @@ class Assistant:
                 return self._changed(changes, "added", task)
             if name in ("complete_task", "update_task", "delete_task"):
                 parsed = (_UpdateArgs if name == "update_task" else _IdArgs).model_validate(args)
+                # One statement each: a task deleted meanwhile (another device) is reported in
+                # words, never an error of the whole chat.
+                gone = {"error": f"task {parsed.task_id} no longer exists (or never did); list the tasks again"}
                 async with self.sessions() as session:
-                    task = await tasks.get_task(session, user_id, parsed.task_id)
-                    if task is None:
-                        return {"error": f"task {parsed.task_id} not found"}
                     if name == "delete_task":
-                        snapshot = TaskOut.model_validate(task)
-                        await tasks.delete_task(session, task)
+                        deleted = await tasks.delete_task(session, user_id, parsed.task_id)
+                        if deleted is None:
+                            return gone
+                        snapshot = TaskOut.model_validate(deleted)
                         changes.append(TaskChange(action="deleted", task=snapshot))
                         return {"deleted": snapshot.model_dump(mode="json")}
                     update = (
@@ -216,7 +218,9 @@ class Assistant:
                         if name == "complete_task"
                         else parsed.model_dump(exclude_none=True, exclude={"task_id"})
                     )
-                    task = await tasks.update_task(session, task, update)
+                    task = await tasks.update_task(session, user_id, parsed.task_id, update)
+                    if task is None:
+                        return gone
                 return self._changed(changes, "completed" if name == "complete_task" else "updated", task)
             return {"error": f"unknown tool {name}"}
         except (json.JSONDecodeError, ValidationError) as error:

@@ -18,7 +18,7 @@ TaskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 async def _owned(session: SessionDep, user: UserDep, task_id: int):
     task = await tasks.get_task(session, user.id, task_id)
     if task is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Task {task_id} not found")
+        raise _not_found(task_id)
     return task
 
 
@@ -44,13 +44,23 @@ async def get_task(task_id: TaskId, session: SessionDep, user: UserDep) -> TaskO
     return TaskOut.model_validate(await _owned(session, user, task_id))
 
 
+def _not_found(task_id: int) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"Task {task_id} not found")
+
+
 @router.patch("/{task_id}", responses=responses(400, 401, 404, 413, 422, 503))
 async def update_task(task_id: TaskId, body: TaskUpdate, session: SessionDep, user: UserDep) -> TaskOut:
-    task = await _owned(session, user, task_id)
-    return TaskOut.model_validate(await tasks.update_task(session, task, body.model_dump(exclude_unset=True)))
+    """A task deleted meanwhile (another device, the assistant) is a 404, as one never created."""
+    task = await tasks.update_task(session, user.id, task_id, body.model_dump(exclude_unset=True))
+    if task is None:
+        raise _not_found(task_id)
+    return TaskOut.model_validate(task)
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 404, 422, 503))
 async def delete_task(task_id: TaskId, session: SessionDep, user: UserDep) -> Response:
-    await tasks.delete_task(session, await _owned(session, user, task_id))
+    """204 when this request deleted it; 404 when it was not there, deleted meanwhile included.
+    Either way the task is gone afterwards: a retried DELETE is safe."""
+    if await tasks.delete_task(session, user.id, task_id) is None:
+        raise _not_found(task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
