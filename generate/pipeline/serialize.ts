@@ -45,9 +45,9 @@ const OPTIONS = {
  *
  * The text is yaml's `stringify`, byte for byte (test/serialize.test.ts compares every rendered
  * object). For speed, `layout` writes what is only indentation (block mappings and lists of
- * one-line scalars), asking yaml for each distinct scalar's text once; anything else goes to
- * yaml whole. Why: yaml takes 0.4-0.9 ms per object, which is 8-18 s of a 1,000-environment
- * render (docs/performance.md).
+ * one-line scalars) and asks yaml for each scalar's text that is not plainly plain; anything
+ * else goes to yaml whole. Why: yaml takes 0.4-0.9 ms per object, which is 8-18 s of a
+ * 1,000-environment render (docs/performance.md).
  */
 export function toYaml(value: unknown): string {
   const data = canonical(value);
