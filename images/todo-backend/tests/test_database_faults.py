@@ -129,3 +129,56 @@ def test_a_stopped_database_is_a_503_in_json_like_health(outage: tuple[PostgresS
             assert [t["title"] for t in client.get("/api/tasks", headers=auth).json()["items"]] == ["kept"]
     finally:
         app.stop()
+
+
+def test_fifty_connections_on_a_healthy_database_wait_their_turn_and_succeed(
+    outage: tuple[PostgresServer, str],
+) -> None:
+    """More clients than pooled connections (5 + 5 overflow): each request waits for a free one
+    instead of failing; none is told that the database is unavailable."""
+    _, url = outage
+    app = AppProcess(app_env(DATABASE_URL=url, JWT_SECRET=JWT_SECRET)).start()
+    try:
+        with httpx.Client(base_url=app.url, timeout=30) as client:
+            auth = new_user(client)
+
+        def load(_: int) -> list[int]:
+            with httpx.Client(base_url=app.url, timeout=30) as connection:
+                return [connection.get("/api/tasks", headers=auth).status_code for _ in range(12)]
+
+        with ThreadPoolExecutor(50) as pool:
+            statuses = [status for batch in pool.map(load, range(50)) for status in batch]
+        assert statuses == [200] * 600
+        assert not [r for r in app.records() if r["message"] == "database unavailable"]
+    finally:
+        app.stop()
+
+
+def test_a_pool_that_stays_busy_says_so_not_that_the_database_is_down(
+    outage: tuple[PostgresServer, str],
+) -> None:
+    """One pooled connection, held by a request on a frozen database: the next request waits its
+    pool timeout, and its 503 says every connection stayed busy."""
+    server, url = outage
+    env = app_env(
+        DATABASE_URL=url, JWT_SECRET=JWT_SECRET, DB_POOL_SIZE="1", DB_MAX_OVERFLOW="0", DB_POOL_TIMEOUT_SECONDS="0.5"
+    )
+    app = AppProcess(env).start()
+    try:
+        with httpx.Client(base_url=app.url, timeout=10) as client:
+            auth = new_user(client)
+        server.freeze()
+        try:
+            with ThreadPoolExecutor(2) as pool:
+                holder = pool.submit(timed, "GET", f"{app.url}/api/tasks", headers=auth)
+                time.sleep(0.3)  # the first request has the one connection, waiting on the database
+                waiting, elapsed = pool.submit(timed, "GET", f"{app.url}/api/tasks", headers=auth).result()
+                assert_unavailable(*holder.result())
+            assert waiting.status_code == 503, waiting.text
+            assert waiting.json()["detail"].startswith("Every database connection stayed busy")
+            assert int(waiting.headers["retry-after"]) >= 1 and elapsed < CEILING
+            assert any(r["message"] == "database pool busy" for r in app.records())
+        finally:
+            server.thaw()
+    finally:
+        app.stop()

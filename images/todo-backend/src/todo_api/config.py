@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     # cancels it; a server that does not answer at all is given one more second, then the
     # connection is dropped). Past any of them the request is a 503 with Retry-After.
     DB_CONNECT_TIMEOUT_SECONDS: int = Field(default=2, ge=1)
-    DB_POOL_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
+    # A burst waits its turn for a connection: long enough that 50 connections at once on a
+    # healthy database all succeed, well within the chat deadline and the proxy's 60 s.
+    DB_POOL_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     DB_STATEMENT_TIMEOUT_SECONDS: float = Field(default=3.0, gt=0)
     DB_POOL_SIZE: int = Field(default=5, ge=1)
     DB_MAX_OVERFLOW: int = Field(default=5, ge=0)

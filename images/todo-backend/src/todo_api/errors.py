@@ -42,7 +42,11 @@ _WHAT: dict[int, tuple[str, type[Problem], dict[str, Any] | None]] = {
     422: ("The request does not match the schema", ValidationProblem, None),
     429: ("Too many log-in attempts for this account or from this address, or sign-ups from it", Problem, RETRY_AFTER),
     502: ("The model service failed or answered something that is not a chat completion", ChatProblem, None),
-    503: ("The database is unavailable or did not answer in time", Problem, RETRY_AFTER),
+    503: (
+        "The database is unavailable or did not answer in time, or every database connection stayed busy",
+        Problem,
+        RETRY_AFTER,
+    ),
     504: ("The model service did not answer within CHAT_DEADLINE_SECONDS", ChatProblem, None),
 }
 
@@ -70,6 +74,23 @@ class ChatFailed(Exception):
         self.status_code = status_code
         self.detail = detail
         self.changes = changes
+
+
+def pool_busy(error: BaseException) -> bool:
+    """Whether the request waited its whole time for a free pooled connection: every connection
+    was in use, which is load (or a slow database), not a database that is down."""
+    return isinstance(error, sa.TimeoutError)
+
+
+def busy() -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": "Every database connection stayed busy with other requests and none came free in time; "
+            f"try again in {DATABASE_RETRY_AFTER} s"
+        },
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
 
 
 def database_failure(error: BaseException) -> bool:
@@ -145,6 +166,9 @@ def install(app: FastAPI, max_body_bytes: int, limits: dict[str, int]) -> None:
         return await http_exception_handler(request, error)
 
     async def database_error(request: Request, error: Exception) -> JSONResponse:
+        if pool_busy(error):
+            log.warning("database pool busy", extra={"method": request.method, "path": request.url.path})
+            return busy()
         if not database_failure(error):
             raise error
         log.warning(
