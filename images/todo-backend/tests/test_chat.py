@@ -298,3 +298,34 @@ def test_sigterm_lets_an_in_flight_chat_finish(database_url: str, fake: FakeOpen
     assert response.status_code == 200, output
     assert response.json()["reply"] == "finished after SIGTERM"
     assert code in (0, -signal.SIGTERM), output
+
+
+def test_a_reply_with_too_many_tool_calls_runs_the_first_twenty_and_refuses_the_rest(
+    client: httpx.Client, auth: dict[str, str], fake: FakeOpenAI
+) -> None:
+    calls = [("add_task", {"title": f"spam {i}"}) for i in range(30)]
+    fake.replies += [tool_reply(*calls), text_reply("Added what I could.")]
+    body = chat(client, auth, "add thirty tasks").json()
+    assert [c["task"]["title"] for c in body["changes"]] == [f"spam {i}" for i in range(20)]
+    assert client.get("/api/tasks", headers=auth).json()["total"] == 20
+    told = [m["content"] for m in fake.requests[1]["messages"] if m["role"] == "tool"]
+    assert len(told) == 30  # every call is answered, as the protocol wants
+    assert all("not run: at most 20 tool calls per reply" in t for t in told[20:])
+
+
+def test_chats_per_account_are_limited_with_retry_after(database_url: str, fake: FakeOpenAI) -> None:
+    app = AppProcess(stack_env(database_url, fake.url, CHAT_LIMIT_PER_ACCOUNT="2/minute")).start()
+    try:
+        with httpx.Client(base_url=app.url, timeout=10) as client:
+            auth, other = new_user(client), new_user(client)
+            fake.replies += [text_reply("one"), text_reply("two"), text_reply("other")]
+            assert [chat(client, auth, "hi").status_code for _ in range(2)] == [200, 200]
+            asked = len(fake.requests)
+            refused = chat(client, auth, "hi")
+            assert refused.status_code == 429
+            assert refused.json()["detail"].startswith("Too many chats from this account; try again in")
+            assert 1 <= int(refused.headers["retry-after"]) <= 60
+            assert len(fake.requests) == asked  # the model was not asked
+            assert chat(client, other, "hi").status_code == 200  # another account is not held up
+    finally:
+        app.stop()

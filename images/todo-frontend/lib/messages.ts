@@ -161,7 +161,9 @@ export function explain(caught: unknown, action: Action): Explained {
           ? `Too many log-in attempts. To keep your account safe, wait ${retryAfter === null ? "a few minutes" : duration(retryAfter)} before trying again.`
           : action === "signup"
             ? `Too many new accounts from your network. Wait ${retryAfter === null ? "a while" : duration(retryAfter)} before trying again, or log in if you already have an account.`
-            : `${failed} Too many requests at once. ${later(retryAfter)}`,
+            : chat
+              ? `The assistant has had many messages from you in a short time. ${later(retryAfter)}`
+              : `${failed} Too many requests at once. ${later(retryAfter)}`,
     };
   if (status === 502)
     return {
@@ -192,7 +194,7 @@ export function explain(caught: unknown, action: Action): Explained {
       retry: true,
       changes,
       message: chat
-        ? `The assistant took too long to answer.${saved} Try again, or ask for something simpler.`
+        ? `The assistant did not answer in time.${saved} Try again in a moment.`
         : `${failed} The server took too long to answer. Try again in a moment.`,
     };
   if (status >= 500)

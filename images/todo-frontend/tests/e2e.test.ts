@@ -1218,7 +1218,7 @@ describe("human messages", () => {
     await chat.press("Enter");
     await notice(page)
       .getByText(
-        "The assistant took too long to answer. One change was saved before it stopped. Try again, or ask for something simpler.",
+        "The assistant did not answer in time. One change was saved before it stopped. Try again in a moment.",
       )
       .waitFor();
     await page

@@ -207,6 +207,17 @@ describe("a human message for every status", () => {
       { retry: true, retryAfter: 300 },
     ],
     [
+      "429 on a chat (the account's chat limit)",
+      "chat",
+      {
+        status: 429,
+        body: { detail: "Too many chats from this account; try again in 40 s" },
+        headers: { "Retry-After": "40" },
+      },
+      "The assistant has had many messages from you in a short time. Try again in 40 seconds.",
+      { retry: true, retryAfter: 40 },
+    ],
+    [
       "429 on sign-up",
       "signup",
       {
@@ -279,7 +290,7 @@ describe("a human message for every status", () => {
         status: 504,
         body: { detail: "The model service did not answer within 25 s", changes: [] },
       },
-      "The assistant took too long to answer. Try again, or ask for something simpler.",
+      "The assistant did not answer in time. Try again in a moment.",
       { retry: true },
     ],
     [

@@ -33,6 +33,8 @@ from .schemas import ChatTurn, Description, TaskChange, TaskOut, Title
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 5
+# Tool calls run from one model reply; the rest are refused, and the model is told so.
+MAX_TOOL_CALLS_PER_REPLY = 20
 
 SYSTEM_PROMPT = (
     "You are the assistant of a todo app. You can list, add, complete, update and delete the "
@@ -143,10 +145,15 @@ class Assistant:
                     "tool_calls": [call.model_dump() for call in reply.tool_calls],
                 }
             )
-            for call in reply.tool_calls:
-                result = await self._call(user_id, call.function.name, call.function.arguments, changes)
+            if len(reply.tool_calls) > MAX_TOOL_CALLS_PER_REPLY:
+                log.warning("assistant tool calls refused", extra={"calls": len(reply.tool_calls)})
+            for index, call in enumerate(reply.tool_calls):
+                if index < MAX_TOOL_CALLS_PER_REPLY:
+                    result = await self._call(user_id, call.function.name, call.function.arguments, changes)
+                else:
+                    result = {"error": f"not run: at most {MAX_TOOL_CALLS_PER_REPLY} tool calls per reply"}
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result, default=str)})
-        return "I could not finish that request; please try again with fewer steps.", changes
+        return f"The assistant did not finish within {MAX_ROUNDS} rounds of tool calls{_saved(changes)}.", changes
 
     async def _complete(self, messages: list[dict[str, Any]], deadline: float, changes: list[TaskChange]) -> _Message:
         """One model round, within what is left of the deadline."""

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Sign-ups per client address: each costs an argon2 hash (~0.5 s of CPU) before anything else,
     # so an unlimited sign-up endpoint lets anyone keep the pod's CPU busy.
     SIGNUP_LIMIT_PER_CLIENT: str = "20/hour"
+    # Chats per account: each one is paid for at the model service. Past it, 429 with Retry-After,
+    # before the model is asked.
+    CHAT_LIMIT_PER_ACCOUNT: str = "20/minute"
     # argon2id hashes run on this many threads, off the event loop, at a lower priority. Each takes
     # about half a second of CPU and 64 MiB while it runs; one thread already fills the pod's
     # 500m CPU limit, so more only helps with a higher limit.
@@ -88,7 +91,9 @@ class Settings(BaseSettings):
             raise ValueError(f"must be at least {MIN_JWT_SECRET} characters (got {len(value)})")
         return value
 
-    @field_validator("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_CLIENT", "SIGNUP_LIMIT_PER_CLIENT")
+    @field_validator(
+        "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_CLIENT", "SIGNUP_LIMIT_PER_CLIENT", "CHAT_LIMIT_PER_ACCOUNT"
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         try:

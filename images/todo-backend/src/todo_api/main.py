@@ -33,7 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.health_engine = make_health_engine(settings)
         app.state.passwords = Passwords(settings.HASH_WORKERS)
         app.state.auth_limits = AuthLimits(
-            settings.LOGIN_LIMIT_PER_ACCOUNT, settings.LOGIN_LIMIT_PER_CLIENT, settings.SIGNUP_LIMIT_PER_CLIENT
+            settings.LOGIN_LIMIT_PER_ACCOUNT,
+            settings.LOGIN_LIMIT_PER_CLIENT,
+            settings.SIGNUP_LIMIT_PER_CLIENT,
+            settings.CHAT_LIMIT_PER_ACCOUNT,
         )
         app.state.assistant = (
             Assistant(

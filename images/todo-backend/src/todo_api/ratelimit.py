@@ -7,6 +7,8 @@
   or not (so the limit tells nothing about which emails have accounts).
 - Sign-ups per client address: every attempt counts (each costs an argon2 hash too),
   SIGNUP_LIMIT_PER_CLIENT.
+- Chats per account: every chat counts (each is paid for at the model service),
+  CHAT_LIMIT_PER_ACCOUNT.
 
 Refused attempts are answered 429 with Retry-After before the database or a hash is touched.
 Each replica counts on its own: with N replicas a client gets up to N times the limit.
@@ -23,11 +25,14 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 
 class AuthLimits:
-    def __init__(self, per_account: str, per_client: str, signups_per_client: str) -> None:
+    def __init__(
+        self, per_account: str, per_client: str, signups_per_client: str, chats_per_account: str = "20/minute"
+    ) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._account = limits.parse(per_account)
         self._client = limits.parse(per_client)
         self._signups = limits.parse(signups_per_client)
+        self._chats = limits.parse(chats_per_account)
 
     async def _retry_after(self, item: limits.RateLimitItem, *key: str) -> int:
         stats = await self._limiter.get_window_stats(item, *key)
@@ -53,3 +58,9 @@ class AuthLimits:
         if await self._limiter.hit(self._signups, "signup", address):
             return None
         return await self._retry_after(self._signups, "signup", address)
+
+    async def chat_attempt(self, user_id: int) -> int | None:
+        """Counts a chat of this account (each is paid for); seconds to wait if it is one too many."""
+        if await self._limiter.hit(self._chats, "chat", str(user_id)):
+            return None
+        return await self._retry_after(self._chats, "chat", str(user_id))
