@@ -329,3 +329,14 @@ def test_chats_per_account_are_limited_with_retry_after(database_url: str, fake:
             assert chat(client, other, "hi").status_code == 200  # another account is not held up
     finally:
         app.stop()
+
+
+def test_a_reply_larger_than_the_bound_is_a_502_and_changes_nothing(
+    client: httpx.Client, auth: dict[str, str], fake: FakeOpenAI
+) -> None:
+    fake.replies.append(text_reply("x" * 3_000_000))
+    response = chat(client, auth, "tell me everything")
+    assert response.status_code == 502, response.text
+    assert response.json()["detail"].startswith("The assistant's model service answered more than 1048576 bytes")
+    assert len(response.content) < 10_000
+    assert client.get("/api/tasks", headers=auth).json()["total"] == 0

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_ROUNDS = 5
 # Tool calls run from one model reply; the rest are refused, and the model is told so.
 MAX_TOOL_CALLS_PER_REPLY = 20
+# Bytes of one model reply: a chat completion with a few tool calls is a few kilobytes.
+MAX_REPLY_BYTES = 1 << 20
 
 SYSTEM_PROMPT = (
     "You are the assistant of a todo app. You can list, add, complete, update and delete the "
@@ -159,10 +161,24 @@ class Assistant:
         """One model round, within what is left of the deadline."""
         try:
             async with asyncio.timeout_at(deadline):
-                raw = await self.client.chat.completions.with_raw_response.create(
+                # Read as it comes, to a bound: a reply of any size never sits whole in memory.
+                async with self.client.chat.completions.with_streaming_response.create(
                     model=self.model, messages=messages, tools=TOOLS
-                )
-                body = raw.content
+                ) as response:
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > MAX_REPLY_BYTES:
+                            log.warning("assistant reply too large", extra={"bytes": size})
+                            raise ChatFailed(
+                                502,
+                                f"The assistant's model service answered more than {MAX_REPLY_BYTES} bytes"
+                                + _saved(changes),
+                                changes,
+                            )
+                        chunks.append(chunk)
+                body = b"".join(chunks)
         except TimeoutError:
             log.warning("assistant deadline passed", extra={"seconds": self.deadline_seconds})
             raise ChatFailed(
