@@ -87,8 +87,8 @@ async function checkEnvironment(
   base: Map<string, Obj>,
   head: Map<string, Obj>,
   crds: string[],
+  bins: ReturnType<typeof binaries>,
 ): Promise<Outcome[]> {
-  const bins = binaries();
   const api = await startApiServer(p, bins, `apply-check-${env}`);
   api.kubectl(["apply", "--server-side", ...crds.flatMap((crd) => ["-f", crd])]);
   api.kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
@@ -141,6 +141,7 @@ export async function applyCheck(repo: string, base: string, head: string): Prom
     environments(readTreeAt(repo, base)),
     environments(readTreeAt(repo, head)),
   ];
+  const bins = binaries();
   const crds = crdFiles();
   const runDir = mkdtempSync(join(tmpdir(), "todo-apply-check-"));
   const p = new Processes(runDir, join(runDir, "pids"));
@@ -154,6 +155,7 @@ export async function applyCheck(repo: string, base: string, head: string): Prom
           before.get(env) ?? new Map(),
           after.get(env) ?? new Map(),
           crds,
+          bins,
         )),
       );
       await p.stopAll();

@@ -24,7 +24,7 @@ import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { z } from "zod";
-import { type Risk, risks as findRisks, showValue, valueAt } from "./review.ts";
+import { describe, groupOf, type Risk, risks as findRisks, showValue, valueAt } from "./review.ts";
 
 /** The marker by which the workflow finds its own comment to update it. */
 export const MARKER = "<!-- todo-gitops:rendered-summary -->";
@@ -139,14 +139,6 @@ export function changedFields(before: Json, after: Json, path = ""): string[] {
   }
   return [path === "" ? "(root)" : path];
 }
-
-const describe = (o: Json) => {
-  const object = (o ?? {}) as { kind?: unknown; metadata?: { name?: unknown } };
-  return `${String(object.kind ?? "?")}/${String(object.metadata?.name ?? "?")}`;
-};
-/** `rendered/staging/x.yaml` -> `staging`; `argocd/x.yaml` -> `argocd/`. */
-const groupOf = (path: string) =>
-  path.startsWith("rendered/") ? (path.split("/")[1] ?? "") : "argocd/";
 
 /** Changes per group (environment, or argocd/), each sorted by object. */
 export function summarize(

@@ -9,6 +9,8 @@
  * a credential.
  */
 
+import { parseQuantity } from "../generate/quantity.ts";
+
 type Json = unknown;
 type Files = ReadonlyMap<string, Json>;
 
@@ -58,9 +60,14 @@ export function valueAt(object: Json, path: string): Json {
   return at;
 }
 
-const describe = (o: Obj) => `${o.kind ?? "?"}/${o.metadata?.name ?? "?"}`;
+/** `Kind/name`, as the comment names objects. */
+export const describe = (o: Json) => {
+  const object = (o ?? {}) as Obj;
+  return `${String(object.kind ?? "?")}/${String(object.metadata?.name ?? "?")}`;
+};
 const same = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
-const groupOf = (path: string) =>
+/** `rendered/staging/x.yaml` -> `staging`; `argocd/x.yaml` -> `argocd/`. */
+export const groupOf = (path: string) =>
   path.startsWith("rendered/") ? (path.split("/")[1] ?? "") : "argocd/";
 
 /** The Application that syncs `rendered/<env>` in these files, by environment. */
@@ -112,26 +119,10 @@ function pvcChanges(b: Record<string, Json>, a: Record<string, Json>): string[] 
   const rest = (s: Record<string, Json>) => ({ ...s, resources: undefined });
   const out: string[] = [];
   if (!same(rest(b), rest(a))) out.push("spec (other than resources.requests.storage)");
-  const [from, to] = [bytes(storage(b)), bytes(storage(a))];
+  const [from, to] = [parseQuantity(storage(b) ?? ""), parseQuantity(storage(a) ?? "")];
   if (from !== undefined && to !== undefined && to < from)
     out.push("spec.resources.requests.storage (a decrease)");
   return out;
-}
-
-function bytes(q: string | undefined): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q ?? "");
-  if (m === null) return undefined;
-  const unit = {
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return Number(m[1]) * (m[2] === undefined ? 1 : unit[m[2] as keyof typeof unit]);
 }
 
 interface Container {
